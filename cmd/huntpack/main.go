@@ -1,0 +1,23 @@
+// Command huntpack turns threat intel into hunt packs and runs them over
+// local log files or remote Sentinel / Azure Data Explorer workspaces.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+
+	"github.com/huntpack/huntpack/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := cli.Run(ctx, os.Args[1:], cli.Env{
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		Getenv: os.Getenv,
+	})
+	stop()
+	os.Exit(code)
+}
