@@ -33,6 +33,12 @@ type Scalar struct {
 	// planner saw. It must not panic on any input: bad input gives a
 	// null of the result type, as in Kusto.
 	Eval func(c *Context, args []types.Value) types.Value
+	// Results, when set, marks a function with several outputs
+	// (series_decompose_anomalies, series_fit_line, ...), used as
+	// `extend (a, b, c) = f(...)`: it returns the type of each output,
+	// and Eval then returns a dynamic array holding one element per
+	// output, in order. Nil means one output typed by Result.
+	Results func(args []types.Type) ([]types.Type, error)
 }
 
 // Aggregate is an aggregation function used by summarize and friends.
@@ -49,6 +55,19 @@ type Aggregate struct {
 	// arguments that are constant at the call site (e.g. the percentile
 	// in percentile(x, 95)), nil entries for the others.
 	New func(argTypes []types.Type, consts []*types.Value) Accumulator
+	// Results, when set, marks an aggregate that yields several columns
+	// (arg_max, arg_min, percentiles, take_any with several arguments):
+	// it returns the type of each output column, and the accumulators
+	// New returns implement MultiAccumulator. Column naming is the
+	// engine's. Nil means one column typed by Result.
+	Results func(args []types.Type) ([]types.Type, error)
+}
+
+// MultiAccumulator is an Accumulator that yields several values, one per
+// output column, in the order Aggregate.Results gives their types.
+type MultiAccumulator interface {
+	Accumulator
+	Results() []types.Value
 }
 
 // Accumulator folds rows of one group into one value.

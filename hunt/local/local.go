@@ -1,0 +1,201 @@
+// Package local is the hunt backend that runs queries with the embedded
+// KQL engine (kql/exec) over a catalog of log files (logs). It counts what
+// each table scan reads, live, so a caller can show progress and end a
+// run with a per-table summary.
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/huntpack/huntpack/hunt"
+	"github.com/huntpack/huntpack/kql/exec"
+	"github.com/huntpack/huntpack/kql/syntax"
+	"github.com/huntpack/huntpack/kql/types"
+)
+
+// Backend runs queries locally. Create it with New.
+type Backend struct {
+	name    string
+	cat     *countingCatalog
+	now     time.Time
+	maxRows int
+	elapsed atomic.Int64
+}
+
+// Options configure a local backend.
+type Options struct {
+	// Name describes the logs (e.g. "local logs examples/remcos/logs").
+	Name string
+	// Now is the instant now() and ago() see; zero means the time of each
+	// query run.
+	Now time.Time
+	// MaxRows caps the rows of each query result (0: unlimited).
+	MaxRows int
+}
+
+// New returns a backend over cat.
+func New(cat types.Catalog, opts Options) *Backend {
+	return &Backend{name: opts.Name, cat: newCountingCatalog(cat), now: opts.Now, maxRows: opts.MaxRows}
+}
+
+// Name implements hunt.Backend.
+func (b *Backend) Name() string { return b.name }
+
+// Run implements hunt.Backend.
+func (b *Backend) Run(ctx context.Context, q hunt.Query, text string, w hunt.Window) (*hunt.Output, error) {
+	start := time.Now()
+	defer func() { b.elapsed.Add(int64(time.Since(start))) }()
+	file := q.File
+	if file == "" {
+		file = q.Name
+	}
+	opts := exec.Options{Catalog: b.cat, Now: b.now, From: w.From, To: w.To, MaxRows: b.maxRows}
+	res, err := exec.RunString(ctx, file, text, opts)
+	if err != nil {
+		return nil, classify(ctx, err, file, text)
+	}
+	out := &hunt.Output{Warnings: res.Notes}
+	switch len(res.Tables) {
+	case 0:
+		return nil, fmt.Errorf("%w: %s returns no table", hunt.ErrQuery, file)
+	case 1:
+	default:
+		out.Warnings = append(out.Warnings, fmt.Sprintf("the query returns %d tables; the last one is used", len(res.Tables)))
+	}
+	out.Batch = res.Tables[len(res.Tables)-1].Batch
+	return out, nil
+}
+
+// classify wraps engine errors: diagnostics (parse and planning errors)
+// are bad input, rendered with file:line:col and a caret; the rest are
+// backend failures.
+func classify(ctx context.Context, err error, file, text string) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	var de *syntax.DiagError
+	if errors.As(err, &de) {
+		return fmt.Errorf("%w:\n%s", hunt.ErrQuery, strings.TrimRight(de.Diags.Format(file, text), "\n"))
+	}
+	return err
+}
+
+// Progress is a live snapshot of what the scans read so far.
+type Progress struct {
+	Files, Bytes, Rows, Malformed int64
+}
+
+// Progress returns the counters of every scan so far (safe to call while
+// queries run).
+func (b *Backend) Progress() Progress { return b.cat.progress() }
+
+// ScanSummary implements hunt.ScanReporter: per table, what was read.
+func (b *Backend) ScanSummary() hunt.ScanSummary {
+	s := hunt.ScanSummary{Elapsed: time.Duration(b.elapsed.Load())}
+	for _, t := range b.cat.tables() {
+		s.Tables = append(s.Tables, t)
+		s.Files += t.Files
+		s.Bytes += t.Bytes
+		s.Rows += t.Rows
+		s.Malformed += t.Malformed
+	}
+	return s
+}
+
+// countingCatalog wraps a catalog so every table scan is counted.
+type countingCatalog struct {
+	types.Catalog
+	mu    sync.Mutex
+	scans map[string][]*types.ScanStats // by table
+}
+
+func newCountingCatalog(c types.Catalog) *countingCatalog {
+	return &countingCatalog{Catalog: c, scans: map[string][]*types.ScanStats{}}
+}
+
+// Table implements types.Catalog.
+func (c *countingCatalog) Table(name string) (types.Table, bool) {
+	t, ok := c.Catalog.Table(name)
+	if !ok {
+		return nil, false
+	}
+	return &countingTable{Table: t, cat: c}, true
+}
+
+// TableFunction implements types.FunctionCatalog when the wrapped
+// catalog does.
+func (c *countingCatalog) TableFunction(name string) (types.TableFunction, bool) {
+	if fc, ok := c.Catalog.(types.FunctionCatalog); ok {
+		return fc.TableFunction(name)
+	}
+	return nil, false
+}
+
+func (c *countingCatalog) register(table string) *types.ScanStats {
+	s := &types.ScanStats{}
+	c.mu.Lock()
+	c.scans[table] = append(c.scans[table], s)
+	c.mu.Unlock()
+	return s
+}
+
+func (c *countingCatalog) progress() Progress {
+	var p Progress
+	for _, t := range c.tables() {
+		p.Files += t.Files
+		p.Bytes += t.Bytes
+		p.Rows += t.Rows
+		p.Malformed += t.Malformed
+	}
+	return p
+}
+
+func (c *countingCatalog) tables() []hunt.TableScan {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]hunt.TableScan, 0, len(c.scans))
+	for name, ss := range c.scans {
+		ts := hunt.TableScan{Name: name}
+		for _, s := range ss {
+			ts.Files += atomic.LoadInt64(&s.Files)
+			ts.Bytes += atomic.LoadInt64(&s.Bytes)
+			ts.Rows += atomic.LoadInt64(&s.Rows)
+			ts.Malformed += atomic.LoadInt64(&s.Malformed)
+		}
+		out = append(out, ts)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// countingTable counts one table's scans into its own ScanStats and
+// forwards the counts and warnings to the engine's.
+type countingTable struct {
+	types.Table
+	cat *countingCatalog
+}
+
+// Scan implements types.Table.
+func (t *countingTable) Scan(ctx context.Context, opts types.ScanOptions, emit func(*types.Batch) error) error {
+	mine := t.cat.register(t.Name())
+	orig := opts.Stats
+	opts.Stats = mine
+	err := t.Table.Scan(ctx, opts, emit)
+	if orig != nil {
+		atomic.AddInt64(&orig.Files, atomic.LoadInt64(&mine.Files))
+		atomic.AddInt64(&orig.Bytes, atomic.LoadInt64(&mine.Bytes))
+		atomic.AddInt64(&orig.Rows, atomic.LoadInt64(&mine.Rows))
+		atomic.AddInt64(&orig.Malformed, atomic.LoadInt64(&mine.Malformed))
+		for _, w := range mine.Warnings() {
+			orig.Warn(w)
+		}
+	}
+	return err
+}

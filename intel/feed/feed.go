@@ -1,0 +1,256 @@
+// Package feed parses threat-intel feeds into normalised intel.Indicators,
+// one file per format: ThreatFox (API response, JSON export, CSV export),
+// URLhaus CSV, Feodo Tracker CSV and JSON, MISP event JSON, STIX 2.1
+// bundles, Zeek intel files and plain one-IOC-per-line lists. Sniff picks
+// the format from the content.
+//
+// Parsers never touch the store. Every value goes through intel.Normalize;
+// rejected values are counted by reason and the first few are kept with
+// their position (file:line or file:record) in Result.Problems. A file that
+// is not the format it claims is an error naming the file and position.
+package feed
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/huntpack/huntpack/intel"
+)
+
+// Format names a feed format.
+type Format string
+
+// Supported formats.
+const (
+	ThreatFoxAPI  Format = "threatfox-api"  // {"query_status":..., "data":[...]}
+	ThreatFoxJSON Format = "threatfox-json" // JSON export keyed by IOC id
+	ThreatFoxCSV  Format = "threatfox-csv"  // CSV export (full or recent, 14 or 15+ columns)
+	URLhausCSV    Format = "urlhaus-csv"    // URLhaus csv / csv_online dump
+	FeodoCSV      Format = "feodo-csv"      // Feodo Tracker ipblocklist.csv
+	FeodoJSON     Format = "feodo-json"     // Feodo Tracker ipblocklist.json
+	MISP          Format = "misp"           // MISP event JSON (one event, a list, or a REST response)
+	STIX          Format = "stix"           // STIX 2.1 bundle
+	ZeekIntel     Format = "zeek-intel"     // Zeek intel framework file
+	Plain         Format = "plain"          // one IOC per line, defanged forms accepted
+)
+
+// Formats lists every format.
+var Formats = []Format{ThreatFoxAPI, ThreatFoxJSON, ThreatFoxCSV, URLhausCSV, FeodoCSV, FeodoJSON, MISP, STIX, ZeekIntel, Plain}
+
+// Source is the store source name of f's indicators.
+func (f Format) Source() string {
+	switch f {
+	case ThreatFoxAPI, ThreatFoxJSON, ThreatFoxCSV:
+		return "threatfox"
+	case URLhausCSV:
+		return "urlhaus"
+	case FeodoCSV, FeodoJSON:
+		return "feodo"
+	case MISP:
+		return "misp"
+	case STIX:
+		return "stix"
+	case ZeekIntel:
+		return "zeek"
+	}
+	return "plain"
+}
+
+// ParseFormat accepts a Format name.
+func ParseFormat(s string) (Format, bool) {
+	for _, f := range Formats {
+		if string(f) == s {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// MaxProblems is how many rejected values Result.Problems keeps.
+const MaxProblems = 20
+
+// Problem is one rejected value with its position.
+type Problem struct {
+	Pos    string // "file:line" or "file: record N"
+	Value  string
+	Reason string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s: %q: %s", p.Pos, p.Value, p.Reason) }
+
+// Result is a parsed feed.
+type Result struct {
+	Format     Format
+	Indicators []intel.Indicator
+	// Rejected counts invalid values by reason.
+	Rejected intel.Rejects
+	// Skipped counts entries of kinds huntpack does not hunt (e.g. MISP
+	// email attributes, Zeek Intel::SUBNET), by kind.
+	Skipped map[string]int
+	// Problems are the first MaxProblems rejections with their positions.
+	Problems []Problem
+}
+
+func newResult(f Format) *Result {
+	return &Result{Format: f, Rejected: intel.Rejects{}, Skipped: map[string]int{}}
+}
+
+// add normalises in and appends it, or counts and records the rejection.
+func (r *Result) add(in intel.Indicator, pos func() string) {
+	raw := in.Value
+	if in.Source == "" {
+		in.Source = r.Format.Source()
+	}
+	if err := intel.Normalize(&in); err != nil {
+		r.Rejected.Add(err)
+		r.problem(pos, raw, err.Error())
+		return
+	}
+	r.Indicators = append(r.Indicators, in)
+}
+
+func (r *Result) reject(reason intel.Reason, raw string, pos func() string) {
+	r.Rejected[reason]++
+	r.problem(pos, raw, string(reason))
+}
+
+func (r *Result) problem(pos func() string, raw, msg string) {
+	if len(r.Problems) < MaxProblems {
+		r.Problems = append(r.Problems, Problem{Pos: pos(), Value: truncate(raw, 200), Reason: msg})
+	}
+}
+
+func (r *Result) skip(kind string) { r.Skipped[kind]++ }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// Parse reads a whole feed from r and parses it as format f; an empty f
+// means Sniff. name is used in errors and positions.
+func Parse(r io.Reader, name string, f Format) (*Result, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return ParseBytes(data, name, f)
+}
+
+// ParseBytes is Parse over data in memory.
+func ParseBytes(data []byte, name string, f Format) (*Result, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if f == "" {
+		var err error
+		if f, err = Sniff(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	p, ok := parsers[f]
+	if !ok {
+		return nil, fmt.Errorf("%s: unknown feed format %q", name, f)
+	}
+	res := newResult(f)
+	if err := p(data, name, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+var parsers map[Format]func(data []byte, name string, res *Result) error
+
+func init() {
+	parsers = map[Format]func([]byte, string, *Result) error{
+		ThreatFoxAPI:  parseThreatFoxAPI,
+		ThreatFoxJSON: parseThreatFoxJSON,
+		ThreatFoxCSV:  parseThreatFoxCSV,
+		URLhausCSV:    parseURLhausCSV,
+		FeodoCSV:      parseFeodoCSV,
+		FeodoJSON:     parseFeodoJSON,
+		MISP:          parseMISP,
+		STIX:          parseSTIX,
+		ZeekIntel:     parseZeekIntel,
+		Plain:         parsePlain,
+	}
+}
+
+// timeLayouts are the timestamp spellings feeds use, all read as UTC.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05 MST",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05.999999",
+	"2006-01-02",
+}
+
+// parseTime reads a feed timestamp; empty, "None", "null" and unreadable
+// text give the zero time. All-digit text is unix seconds (MISP).
+func parseTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "none") || strings.EqualFold(s, "null") {
+		return time.Time{}
+	}
+	if isDigits(s) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err == nil && n > 0 {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// none maps the feeds' null spellings to "".
+func none(s string) string {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "none", "null", "-", "n/a":
+		return ""
+	}
+	return s
+}
+
+// splitList splits a comma-joined list, dropping empties and "None".
+func splitList(s string) []string {
+	s = none(s)
+	if s == "" {
+		return nil
+	}
+	return intel.CleanTags(strings.Split(s, ","))
+}
+
+// lineOf returns the 1-based line number of byte offset off in data.
+func lineOf(data []byte, off int64) int {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+func atPos(name string, line int) func() string {
+	return func() string { return fmt.Sprintf("%s:%d", name, line) }
+}
+
+func atRecord(name, what string) func() string {
+	return func() string { return name + ": " + what }
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// maxQueryBytes bounds a query read from stdin.
+const maxQueryBytes = 16 << 20
+
+// readAllLimit reads r up to limit bytes and fails beyond it.
+func readAllLimit(r io.Reader, limit int64) ([]byte, error) {
+	if r == nil {
+		return nil, fmt.Errorf("no standard input")
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading standard input: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("standard input is larger than %d bytes", limit)
+	}
+	return b, nil
+}
+
+func validFormat(f string, allowed ...string) bool {
+	for _, a := range allowed {
+		if f == a {
+			return true
+		}
+	}
+	return false
+}
+
+// parseBytes parses sizes such as "512MB", "2GiB", "1g" or "1048576".
+// Empty means 0 (no limit).
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+		i++
+	}
+	n, err := strconv.ParseFloat(s[:i], 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("bad size %q (want e.g. 512MB or 2GB)", s)
+	}
+	var mul float64
+	switch strings.ToLower(strings.TrimSpace(s[i:])) {
+	case "", "b":
+		mul = 1
+	case "k", "kb", "kib":
+		mul = 1 << 10
+	case "m", "mb", "mib":
+		mul = 1 << 20
+	case "g", "gb", "gib":
+		mul = 1 << 30
+	case "t", "tb", "tib":
+		mul = 1 << 40
+	default:
+		return 0, fmt.Errorf("bad size unit in %q (want B, KB, MB, GB or TB)", s)
+	}
+	return int64(n * mul), nil
+}

@@ -1,0 +1,295 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/huntpack/huntpack/hunt"
+	"github.com/huntpack/huntpack/hunt/local"
+	"github.com/huntpack/huntpack/kql/types"
+	"github.com/huntpack/huntpack/logs"
+	"github.com/huntpack/huntpack/remote/adx"
+	"github.com/huntpack/huntpack/remote/sentinel"
+)
+
+const huntExample = "../../examples/remcos"
+
+var huntNow = func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
+
+func runHuntCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), append([]string{"hunt"}, args...), Env{Stdout: &out, Stderr: &errb, Now: huntNow})
+	return code, out.String(), errb.String()
+}
+
+func TestHuntExampleTable(t *testing.T) {
+	code, out, errs := runHuntCLI(t, huntExample)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"== 01_CommonSecurityLog_ips (CommonSecurityLog): 5 hits",
+		"== 02_DeviceNetworkEvents_ips (DeviceNetworkEvents): 4 hits",
+		"== 03_DnsEvents_domains (DnsEvents): 4 hits",
+		"13 hits in 3 queries; 4 of 4 IOCs hit",
+		"46[.]151[.]182[.]76:8080  ip:port  3",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, want := range []string{"ran 3 of 3 queries", "CommonSecurityLog", "rows/s"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("summary lacks %q:\n%s", want, errs)
+		}
+	}
+}
+
+func TestHuntExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"fail on findings", []string{huntExample, "--fail-on-findings", "--quiet"}, ExitFindings, ""},
+		{"no hits in window", []string{huntExample, "--fail-on-findings", "--quiet", "--from", "2020-01-01", "--to", "2020-02-01"}, ExitOK, ""},
+		{"no such pack", []string{"testdata/no-such-pack"}, ExitBadInput, "no-such-pack"},
+		{"bad format", []string{huntExample, "--format", "pdf"}, ExitBadInput, "pdf"},
+		{"bad lookback", []string{huntExample, "--lookback", "soon"}, ExitBadInput, "--lookback"},
+		{"lookback and from", []string{huntExample, "--lookback", "1d", "--from", "2026-01-01"}, ExitBadInput, "not both"},
+		{"two backends", []string{huntExample, "--logs", "x", "--workspace", "w"}, ExitBadInput, "pick one backend"},
+		{"bad adx target", []string{huntExample, "--adx", "nodatabase"}, ExitBadInput, "CLUSTER-URI/DATABASE"},
+		{"missing args", nil, ExitBadInput, "accepts 1 arg"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := runHuntCLI(t, tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.msg) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, tc.code, errs, tc.msg)
+			}
+		})
+	}
+}
+
+func TestHuntBadQueryExit2(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "queries"), 0o755)
+	os.WriteFile(filepath.Join(dir, "queries", "q.kql"), []byte("CommonSecurityLog\n| wher x\n"), 0o644)
+	code, out, errs := runHuntCLI(t, dir, "--logs", filepath.Join(huntExample, "logs"))
+	if code != ExitBadInput || !strings.Contains(errs, "q.kql:2:") || !strings.Contains(out, "ERROR") {
+		t.Errorf("exit %d, stderr %q, stdout %q", code, errs, out)
+	}
+}
+
+func TestHuntHTMLFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.html")
+	code, out, errs := runHuntCLI(t, huntExample, "--format", "html", "-o", path, "--quiet")
+	if code != ExitOK || out != "" || errs != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<title>Hunt report: Remcos C2 hunt", "46[.]151[.]182[.]76:8080", "<svg", "data-report-ok"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".report.html.*")); len(m) != 0 {
+		t.Errorf("temporary files left: %v", m)
+	}
+}
+
+func TestHuntProgressPlain(t *testing.T) {
+	old := huntPlainInterval
+	huntPlainInterval = time.Millisecond
+	defer func() { huntPlainInterval = old }()
+	var out, errb bytes.Buffer
+	p := newHuntProgress(Env{Stderr: &errb}, false, nil, 3)
+	p.onQuery(1, 3, hunt.Query{Name: "02_x"})
+	time.Sleep(20 * time.Millisecond)
+	p.stop()
+	if !strings.Contains(errb.String(), "huntpack: progress: [######--------------] query 2/3 02_x") || out.Len() != 0 {
+		t.Errorf("progress = %q", errb.String())
+	}
+}
+
+// --- remote equivalence -------------------------------------------------
+
+// huntLocalRows runs text with the local engine over the example logs: the
+// rows the fake remote servers answer with.
+func huntLocalRows(t *testing.T) func(text string) *types.Batch {
+	cat, err := logs.Open(logs.OpenOptions{Dirs: []string{filepath.Join(huntExample, "logs")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := local.New(cat, local.Options{Now: huntNow()})
+	return func(text string) *types.Batch {
+		out, err := be.Run(context.Background(), hunt.Query{Name: "q"}, text, hunt.Window{})
+		if err != nil {
+			t.Errorf("local run of %q: %v", text, err)
+			return nil
+		}
+		return out.Batch
+	}
+}
+
+type huntFakeCred struct{}
+
+func (huntFakeCred) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: "fake", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func huntWireValue(v types.Value) any {
+	if v.IsNull() && v.T != types.String {
+		return nil
+	}
+	switch v.T {
+	case types.Dynamic:
+		return types.FormatValue(v) // Log Analytics sends dynamic as JSON text
+	case types.DateTime, types.TimeSpan, types.GUID:
+		return types.FormatValue(v)
+	}
+	return types.ToJSON(v)
+}
+
+func huntWireRows(b *types.Batch) [][]any {
+	out := make([][]any, 0, b.Len)
+	for i := 0; i < b.Len; i++ {
+		row := make([]any, len(b.Cols))
+		for j, c := range b.Cols {
+			row[j] = huntWireValue(c.Value(i))
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// huntLABody encodes a batch as a Log Analytics query response.
+func huntLABody(b *types.Batch) []byte {
+	type col struct {
+		Name string `json:"name"`
+		Type string `json:"type"`
+	}
+	var cols []col
+	for _, f := range b.Schema {
+		cols = append(cols, col{f.Name, f.Type.String()})
+	}
+	body, _ := json.Marshal(map[string]any{"tables": []any{map[string]any{"name": "PrimaryResult", "columns": cols, "rows": huntWireRows(b)}}})
+	return body
+}
+
+// huntADXBody encodes a batch as Kusto v2 frames, the rows split in two
+// progressive fragments.
+func huntADXBody(b *types.Batch) []byte {
+	type col struct {
+		ColumnName string
+		ColumnType string
+	}
+	var cols []col
+	for _, f := range b.Schema {
+		cols = append(cols, col{f.Name, f.Type.String()})
+	}
+	rows := huntWireRows(b)
+	half := len(rows) / 2
+	frames := []any{
+		map[string]any{"FrameType": "DataSetHeader", "IsProgressive": true, "Version": "v2.0"},
+		map[string]any{"FrameType": "TableHeader", "TableId": 1, "TableKind": "PrimaryResult", "TableName": "PrimaryResult", "Columns": cols},
+		map[string]any{"FrameType": "TableFragment", "TableFragmentType": "DataAppend", "TableId": 1, "Rows": rows[:half]},
+		map[string]any{"FrameType": "TableFragment", "TableFragmentType": "DataAppend", "TableId": 1, "Rows": rows[half:]},
+		map[string]any{"FrameType": "TableCompletion", "TableId": 1, "RowCount": len(rows)},
+		map[string]any{"FrameType": "DataSetCompletion", "HasErrors": false, "Cancelled": false},
+	}
+	body, _ := json.Marshal(frames)
+	return body
+}
+
+// huntFakeRemote serves the local engine's rows for whatever query text it
+// receives, as Log Analytics (/v1/workspaces/ID/query) and ADX
+// (/v2/rest/query) would.
+func huntFakeRemote(t *testing.T) *httptest.Server {
+	rowsFor := huntLocalRows(t)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		var req struct {
+			Query string `json:"query"`
+			CSL   string `json:"csl"`
+		}
+		switch r.URL.Path {
+		case "/v1/rest/auth/metadata":
+			io.WriteString(w, `{"AzureAD":{"LoginEndpoint":"https://login.microsoftonline.com","KustoServiceResourceId":"https://kusto.kusto.windows.net"}}`)
+		case "/v1/workspaces/ws-1/query":
+			json.NewDecoder(r.Body).Decode(&req)
+			w.Write(huntLABody(rowsFor(req.Query)))
+		case "/v2/rest/query":
+			json.NewDecoder(r.Body).Decode(&req)
+			w.Write(huntADXBody(rowsFor(req.CSL)))
+		default:
+			t.Errorf("unexpected request %s", r.URL.Path)
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// huntComparable strips what legitimately differs between backends.
+func huntComparable(t *testing.T, out string) string {
+	t.Helper()
+	var res hunt.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	res.Backend, res.Started, res.Elapsed, res.Scan = "", time.Time{}, 0, hunt.ScanSummary{}
+	for i := range res.Queries {
+		res.Queries[i].Elapsed = 0
+	}
+	b, _ := json.MarshalIndent(res, "", " ")
+	return string(b)
+}
+
+// TestHuntRemoteSameFindings runs the example pack locally, then on fake
+// Sentinel and ADX servers that serve the same rows, and wants the same
+// findings (and the same table report apart from the backend line).
+func TestHuntRemoteSameFindings(t *testing.T) {
+	srv := huntFakeRemote(t)
+	oldS, oldA := huntSentinelOptions, huntADXOptions
+	defer func() { huntSentinelOptions, huntADXOptions = oldS, oldA }()
+	huntSentinelOptions = sentinel.Options{Credential: huntFakeCred{}, Endpoint: srv.URL + "/v1", Transport: srv.Client()}
+	huntADXOptions = adx.Options{Credential: huntFakeCred{}, HTTPClient: srv.Client()}
+
+	code, want, errs := runHuntCLI(t, huntExample, "--format", "json", "--quiet")
+	if code != ExitOK {
+		t.Fatalf("local: exit %d: %s", code, errs)
+	}
+	for _, backend := range [][]string{{"--workspace", "ws-1"}, {"--adx", srv.URL + "/SecurityLogs"}} {
+		t.Run(backend[0], func(t *testing.T) {
+			code, got, errs := runHuntCLI(t, append([]string{huntExample, "--format", "json", "--quiet"}, backend...)...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			a, b := huntComparable(t, want), huntComparable(t, got)
+			if !strings.Contains(a, `"hits": 13`) {
+				t.Fatalf("local run has not the 13 hits:\n%s", a)
+			}
+			if a != b {
+				t.Errorf("findings differ from the local run:\nlocal:\n%s\nremote:\n%s", a, b)
+			}
+		})
+	}
+}

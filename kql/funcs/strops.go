@@ -1,0 +1,415 @@
+package funcs
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// String operator helpers with Kusto's semantics. None of them allocate.
+//
+// Term model (datatypes-string-operators.md, "What is a term?"): a string
+// is split into maximal runs of alphanumeric characters; everything else is
+// a delimiter. A character is alphanumeric when it is an ASCII letter or
+// digit, or a non-ASCII rune that unicode classifies as a letter or digit.
+//
+// has / hasprefix / hassuffix with a needle that itself contains
+// delimiters (`has "sls.in.net"`, `has "10.1.2.3"`) match the needle as a
+// substring whose ends are aligned to term boundaries: where the needle
+// starts with an alphanumeric character the haystack must not continue a
+// term just before the match, and where it ends with one the haystack must
+// not continue a term just after it. A needle edge that is a delimiter
+// needs no alignment (`"cmd.exe" has ".exe"` is true). hasprefix only
+// aligns the start, hassuffix only the end.
+//
+// Case-insensitive operators fold ASCII letters only, as Kusto documents
+// ("case-insensitive operators are currently supported only for ASCII
+// text"): `"Ä" =~ "ä"` is false.
+//
+// An empty needle matches every haystack (it is a substring, prefix and
+// suffix of everything, and a zero-width match has no term to split).
+
+// lowerASCII folds an ASCII upper-case letter to lower case.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
+}
+
+// isAlnumASCII reports whether c is an ASCII letter or digit.
+func isAlnumASCII(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}
+
+// isAlnumRune reports whether r is a term character.
+func isAlnumRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isAlnumASCII(byte(r))
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// alnumAt reports whether the character starting at byte i of s is a term
+// character. i must be < len(s).
+func alnumAt(s string, i int) bool {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return isAlnumASCII(c)
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isAlnumRune(r)
+}
+
+// alnumBefore reports whether the character ending just before byte i of s
+// is a term character; false at the start of s.
+func alnumBefore(s string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	c := s[i-1]
+	if c < utf8.RuneSelf {
+		return isAlnumASCII(c)
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return isAlnumRune(r)
+}
+
+// EqualFold reports whether a and b are equal with ASCII letters folded
+// (the `=~` operator). Non-ASCII bytes must match exactly.
+func EqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] && lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFold returns the index of the first ASCII-case-insensitive
+// occurrence of needle in s at or after byte from, or -1.
+func indexFold(s, needle string, from int) int {
+	n := len(needle)
+	if n == 0 {
+		if from <= len(s) {
+			return from
+		}
+		return -1
+	}
+	c0 := needle[0]
+	lo, up := lowerASCII(c0), c0
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - ('a' - 'A')
+	}
+	last := len(s) - n
+	for i := from; i <= last; {
+		// Jump to the next byte equal to either case of the first needle byte.
+		j := -1
+		rest := s[i : last+1]
+		if lo == up {
+			j = strings.IndexByte(rest, lo)
+		} else {
+			a := strings.IndexByte(rest, lo)
+			b := strings.IndexByte(rest, up)
+			switch {
+			case a < 0:
+				j = b
+			case b < 0:
+				j = a
+			case a < b:
+				j = a
+			default:
+				j = b
+			}
+		}
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if EqualFold(s[i+1:i+n], needle[1:]) {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// indexCS is strings.Index starting at from.
+func indexCS(s, needle string, from int) int {
+	if from > len(s) {
+		return -1
+	}
+	j := strings.Index(s[from:], needle)
+	if j < 0 {
+		return -1
+	}
+	return from + j
+}
+
+// Contains reports whether needle is a substring of s, ASCII case folded
+// (the `contains` operator).
+func Contains(s, needle string) bool { return indexFold(s, needle, 0) >= 0 }
+
+// ContainsCS reports whether needle is a substring of s (`contains_cs`).
+func ContainsCS(s, needle string) bool { return strings.Contains(s, needle) }
+
+// StartsWith reports whether s starts with prefix, ASCII case folded.
+func StartsWith(s, prefix string) bool {
+	return len(s) >= len(prefix) && EqualFold(s[:len(prefix)], prefix)
+}
+
+// StartsWithCS reports whether s starts with prefix (`startswith_cs`).
+func StartsWithCS(s, prefix string) bool { return strings.HasPrefix(s, prefix) }
+
+// EndsWith reports whether s ends with suffix, ASCII case folded.
+func EndsWith(s, suffix string) bool {
+	return len(s) >= len(suffix) && EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+// EndsWithCS reports whether s ends with suffix (`endswith_cs`).
+func EndsWithCS(s, suffix string) bool { return strings.HasSuffix(s, suffix) }
+
+// Alignment flags for term matching.
+const (
+	alignStart = 1 << iota
+	alignEnd
+)
+
+// termMatch finds needle in s at a position satisfying the alignment
+// rules; align says which ends are checked.
+func termMatch(s, needle string, align int, fold bool) bool {
+	n := len(needle)
+	if n == 0 {
+		return true
+	}
+	checkStart := align&alignStart != 0 && alnumAt(needle, 0)
+	checkEnd := align&alignEnd != 0 && alnumBefore(needle, n)
+	for i := 0; ; i++ {
+		if fold {
+			i = indexFold(s, needle, i)
+		} else {
+			i = indexCS(s, needle, i)
+		}
+		if i < 0 {
+			return false
+		}
+		if checkStart && alnumBefore(s, i) {
+			continue
+		}
+		if checkEnd && i+n < len(s) && alnumAt(s, i+n) {
+			continue
+		}
+		return true
+	}
+}
+
+// Has reports whether needle is a whole term (or a term-aligned run of
+// terms) of s, ASCII case folded (the `has` operator).
+func Has(s, needle string) bool { return termMatch(s, needle, alignStart|alignEnd, true) }
+
+// HasCS is the case-sensitive Has (`has_cs`).
+func HasCS(s, needle string) bool { return termMatch(s, needle, alignStart|alignEnd, false) }
+
+// HasPrefix reports whether some term of s starts with needle, ASCII case
+// folded (`hasprefix`).
+func HasPrefix(s, needle string) bool { return termMatch(s, needle, alignStart, true) }
+
+// HasPrefixCS is the case-sensitive HasPrefix (`hasprefix_cs`).
+func HasPrefixCS(s, needle string) bool { return termMatch(s, needle, alignStart, false) }
+
+// HasSuffix reports whether some term of s ends with needle, ASCII case
+// folded (`hassuffix`).
+func HasSuffix(s, needle string) bool { return termMatch(s, needle, alignEnd, true) }
+
+// HasSuffixCS is the case-sensitive HasSuffix (`hassuffix_cs`).
+func HasSuffixCS(s, needle string) bool { return termMatch(s, needle, alignEnd, false) }
+
+// TermSet matches a haystack against many `has` needles at once (the
+// `has_any` operator): Match(s) is true when Has(s, n) (or HasCS) holds for
+// some needle n. Build it once per query; Match is safe for concurrent use
+// and does not allocate.
+//
+// Algorithm: a match of a needle can only start where the haystack either
+// starts a term or holds a delimiter, and can only end where the haystack
+// ends a term or after a delimiter (the alignment rules above). Match walks
+// every such start once, extends a rolling case-folded FNV-1a hash to the
+// right up to the longest needle, and at every admissible end whose length
+// is a needle length looks the hash up in a table, verifying candidates
+// byte by byte. The cost is O(len(s) * maxNeedleLen) in the worst case and
+// O(terms * maxNeedleLen) typically, independent of the number of needles.
+type TermSet struct {
+	fold    bool
+	empty   bool                // an empty needle matches everything
+	maxLen  int                 // longest needle in bytes
+	lens    []bool              // lens[n]: some needle has length n
+	first   [256]bool           // first[c]: some needle starts with byte c (folded)
+	byHash  map[uint64][]string // hash of folded needle -> needles
+	needles []string
+}
+
+const (
+	fnvOffset uint64 = 14695981039346656037
+	fnvPrime  uint64 = 1099511628211
+)
+
+// NewTermSet builds a TermSet; caseSensitive selects has_cs semantics.
+func NewTermSet(needles []string, caseSensitive bool) *TermSet {
+	t := &TermSet{fold: !caseSensitive, byHash: map[uint64][]string{}}
+	for _, n := range needles {
+		if n == "" {
+			t.empty = true
+			continue
+		}
+		if len(n) > t.maxLen {
+			t.maxLen = len(n)
+		}
+	}
+	t.lens = make([]bool, t.maxLen+1)
+	seen := map[string]bool{}
+	for _, n := range needles {
+		if n == "" {
+			continue
+		}
+		key := n
+		if t.fold {
+			key = asciiLower(n)
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		t.lens[len(n)] = true
+		c := n[0]
+		if t.fold {
+			c = lowerASCII(c)
+		}
+		t.first[c] = true
+		h := t.hash(n)
+		t.byHash[h] = append(t.byHash[h], n)
+		t.needles = append(t.needles, n)
+	}
+	return t
+}
+
+// Len returns the number of distinct non-empty needles.
+func (t *TermSet) Len() int { return len(t.needles) }
+
+func (t *TermSet) hash(s string) uint64 {
+	h := fnvOffset
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if t.fold {
+			c = lowerASCII(c)
+		}
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
+}
+
+// Match reports whether some needle is a term-aligned match in s.
+func (t *TermSet) Match(s string) bool {
+	if t.empty {
+		return true
+	}
+	if len(t.needles) == 0 {
+		return false
+	}
+	prevAlnum := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		size := 1
+		var alnum bool
+		if c < utf8.RuneSelf {
+			alnum = isAlnumASCII(c)
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			alnum = isAlnumRune(r)
+		}
+		// Admissible starts: a term start or a delimiter character, whose
+		// first byte starts some needle.
+		fc := c
+		if t.fold {
+			fc = lowerASCII(c)
+		}
+		if (!alnum || !prevAlnum) && t.first[fc] {
+			if t.matchFrom(s, i) {
+				return true
+			}
+		}
+		prevAlnum = alnum
+		i += size
+	}
+	return false
+}
+
+// matchFrom tries every admissible end for a match starting at i.
+func (t *TermSet) matchFrom(s string, i int) bool {
+	h := fnvOffset
+	end := i + t.maxLen
+	if end > len(s) {
+		end = len(s)
+	}
+	for j := i; j < end; j++ {
+		c := s[j]
+		if t.fold {
+			c = lowerASCII(c)
+		}
+		h = (h ^ uint64(c)) * fnvPrime
+		n := j + 1 - i
+		if !t.lens[n] {
+			continue
+		}
+		// Admissible end: after a delimiter byte, or at a term end.
+		last := s[j]
+		if last < utf8.RuneSelf && isAlnumASCII(last) || last >= utf8.RuneSelf && alnumBefore(s, j+1) {
+			if j+1 < len(s) && alnumAt(s, j+1) {
+				continue
+			}
+		}
+		cands, ok := t.byHash[h]
+		if !ok {
+			continue
+		}
+		span := s[i : j+1]
+		for _, nd := range cands {
+			if t.fold && EqualFold(span, nd) || !t.fold && span == nd {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// asciiLower lower-cases ASCII letters only.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = lowerASCII(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// asciiUpper upper-cases ASCII letters only.
+func asciiUpper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'a' <= b[j] && b[j] <= 'z' {
+					b[j] -= 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}

@@ -1,0 +1,358 @@
+package logs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/huntpack/huntpack/kql/types"
+	"github.com/huntpack/huntpack/logs/input"
+	"github.com/huntpack/huntpack/logs/record"
+	"github.com/huntpack/huntpack/logs/schema"
+)
+
+// Format names a file format huntpack reads.
+type Format string
+
+// The formats.
+const (
+	FormatCSV      Format = "csv"       // Log Analytics portal CSV or plain CSV with a header
+	FormatJSON     Format = "json"      // JSON array of objects or JSON lines
+	FormatParquet  Format = "parquet"   // Apache Parquet (ADX .export, data lakes)
+	FormatLARest   Format = "la-rest"   // Log Analytics query REST response
+	FormatADX      Format = "adx-v2"    // Azure Data Explorer v2 response frames
+	FormatCEF      Format = "cef"       // CEF lines, with or without a syslog header
+	FormatZeekTSV  Format = "zeek-tsv"  // Zeek TSV log (#fields header)
+	FormatZeekJSON Format = "zeek-json" // Zeek JSON lines
+	FormatSysmon   Format = "sysmon"    // Sysmon events (JSON lines or XML)
+	FormatSuricata Format = "suricata"  // Suricata EVE JSON
+	FormatDNSDebug Format = "dnsdebug"  // Windows DNS server debug log
+)
+
+// OpenOptions says where logs are and how to read them.
+type OpenOptions struct {
+	// Dirs are searched (not recursively) for files named after tables
+	// and for raw logs recognised by content.
+	Dirs []string
+	// Tables binds table names to file globs explicitly (--table NAME=GLOB).
+	Tables map[string][]string
+	// Strict makes any malformed record or unconvertible value an error
+	// naming file:line instead of a warning.
+	Strict bool
+	// InferRows is how many records per file are read to discover
+	// columns and infer types: 0 means 1000, negative means all.
+	InferRows int
+	// Flavour selects schema variants: "" (Sentinel / Log Analytics) or
+	// "defenderxdr" (Defender XDR advanced hunting: Timestamp columns).
+	Flavour string
+}
+
+// File is one input file and what it feeds.
+type File struct {
+	Path        string
+	Table       string
+	Format      Format
+	Compression input.Compression
+	Size        int64
+	// Explicit is set for files bound by --table.
+	Explicit bool
+
+	modYear  int // for syslog timestamps without a year
+	cols     []record.Col
+	inferred []types.Type
+	problems []string // header problems, reported as warnings on scan
+}
+
+// Unrecognised is a file in a log directory that feeds no table.
+type Unrecognised struct {
+	Path   string
+	Reason string
+}
+
+// Catalog is a set of tables backed by files. It implements
+// types.Catalog and types.FunctionCatalog.
+type Catalog struct {
+	tables map[string]*Table
+	files  []*File
+	unrec  []Unrecognised
+	opts   OpenOptions
+}
+
+var (
+	_ types.Catalog         = (*Catalog)(nil)
+	_ types.FunctionCatalog = (*Catalog)(nil)
+)
+
+// Open finds the files, binds them to tables and works out each table's
+// schema. It reads the start of each file (to sniff raw formats and infer
+// types), not whole files.
+func Open(opts OpenOptions) (*Catalog, error) {
+	if opts.InferRows == 0 {
+		opts.InferRows = 1000
+	}
+	c := &Catalog{tables: map[string]*Table{}, opts: opts}
+	seen := map[string]bool{}
+	if err := c.addExplicit(seen); err != nil {
+		return nil, err
+	}
+	for _, dir := range opts.Dirs {
+		if err := c.addDir(dir, seen); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.buildSchemas(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Catalog) addExplicit(seen map[string]bool) error {
+	names := make([]string, 0, len(c.opts.Tables))
+	for n := range c.opts.Tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, glob := range c.opts.Tables[name] {
+			paths, err := filepath.Glob(glob)
+			if err != nil {
+				return fmt.Errorf("--table %s=%s: %w", name, glob, err)
+			}
+			if len(paths) == 0 {
+				return fmt.Errorf("--table %s=%s: no files match", name, glob)
+			}
+			for _, p := range paths {
+				if seen[p] {
+					continue
+				}
+				seen[p] = true
+				f, reason, err := c.classify(p, name)
+				if err != nil {
+					return err
+				}
+				if f == nil {
+					return fmt.Errorf("--table %s=%s: %s: %s", name, glob, p, reason)
+				}
+				f.Explicit = true
+				c.files = append(c.files, f)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Catalog) addDir(dir string, seen map[string]bool) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("logs directory: %w", err)
+	}
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		f, reason, err := c.classify(p, "")
+		if err != nil {
+			return err
+		}
+		if f == nil {
+			c.unrec = append(c.unrec, Unrecognised{Path: p, Reason: reason})
+			continue
+		}
+		c.files = append(c.files, f)
+	}
+	return nil
+}
+
+// sniffBytes is how much of a file is read to recognise its format.
+const sniffBytes = 64 << 10
+
+// classify works out a file's format and table. table is the explicit
+// table name or "". A nil File comes with the reason it was not used.
+func (c *Catalog) classify(path, table string) (*File, string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("logs: %w", err)
+	}
+	head, comp, err := input.Head(path, sniffBytes)
+	if err != nil {
+		return nil, "cannot read: " + err.Error(), nil
+	}
+	f := &File{Path: path, Compression: comp, Size: st.Size(), modYear: st.ModTime().UTC().Year()}
+	if raw, rawTable, ok := sniffRaw(head); ok {
+		f.Format, f.Table = raw, rawTable
+		if table != "" {
+			f.Table = table
+		}
+		return f, "", nil
+	}
+	base, ext := splitName(filepath.Base(path))
+	format, ok := exportExts[ext]
+	if !ok && (ext == "" || table != "") {
+		format, ok = sniffExport(head)
+	}
+	if !ok {
+		return nil, "format not recognised", nil
+	}
+	if format == FormatJSON {
+		if r, ok := sniffResponse(head); ok {
+			format = r
+		}
+	}
+	f.Format = format
+	f.Table = table
+	if f.Table == "" {
+		f.Table = TableForName(base)
+	}
+	if err := c.discover(f); err != nil {
+		return nil, err.Error(), nil
+	}
+	return f, "", nil
+}
+
+// discover reads the first records of an export to find its columns and
+// infer their types, and rebinds it to a known table by content when its
+// name does not give one.
+func (c *Catalog) discover(f *File) error {
+	src, err := openSampler(f)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	inf := record.NewInferrer(src.Columns())
+	typeValue := ""
+	for n := 0; c.opts.InferRows < 0 || n < c.opts.InferRows; n++ {
+		fields, _, err := src.NextRecord()
+		if err == io.EOF {
+			break
+		}
+		var re *record.Error
+		if errors.As(err, &re) && !re.Keep {
+			continue
+		}
+		if err != nil && re == nil {
+			break // reported when the table is scanned
+		}
+		inf.Add(fields)
+		if typeValue == "" {
+			if i := colIndex(src.Columns(), "Type"); i >= 0 && i < len(fields) {
+				typeValue = string(fields[i])
+			}
+		}
+	}
+	f.cols = append([]record.Col(nil), src.Columns()...)
+	f.inferred = inf.Types()
+	f.problems = append(f.problems, src.Problems()...)
+	if _, known := schema.Lookup(f.Table); !known && !f.Explicit {
+		names := make([]string, len(f.cols))
+		for i, col := range f.cols {
+			names[i] = col.Name
+		}
+		if t, ok := tableByContent(names, typeValue); ok {
+			f.Table = t
+		}
+	}
+	return nil
+}
+
+func colIndex(cols []record.Col, name string) int {
+	for i, c := range cols {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// buildSchemas groups files into tables and computes each schema.
+func (c *Catalog) buildSchemas() error {
+	for _, f := range c.files {
+		t := c.tables[f.Table]
+		if t == nil {
+			t = &Table{name: f.Table, strict: c.opts.Strict}
+			if s, ok := schema.LookupFlavour(f.Table, c.opts.Flavour); ok {
+				t.schema, t.known = s, true
+			}
+			c.tables[f.Table] = t
+		}
+		t.files = append(t.files, f)
+	}
+	for _, t := range c.tables {
+		t.schema = mergeFileColumns(t.schema, t.known, t.files)
+	}
+	return nil
+}
+
+// mergeFileColumns appends the files' columns that are not in the schema,
+// with their inferred types widened across files.
+func mergeFileColumns(s types.Schema, known bool, files []*File) types.Schema {
+	out := append(types.Schema(nil), s...)
+	for _, f := range files {
+		for i, col := range f.cols {
+			t := types.String
+			if i < len(f.inferred) {
+				t = f.inferred[i]
+			}
+			j := out.Index(col.Name)
+			switch {
+			case j < 0:
+				out = append(out, types.Field{Name: col.Name, Type: t})
+			case j >= len(s) || !known:
+				out[j].Type = record.Widen(out[j].Type, t)
+			}
+		}
+	}
+	return out
+}
+
+// Table returns the table called name.
+func (c *Catalog) Table(name string) (types.Table, bool) {
+	t, ok := c.tables[name]
+	if !ok {
+		return nil, false
+	}
+	return t, true
+}
+
+// TableNames lists the tables, sorted.
+func (c *Catalog) TableNames() []string {
+	out := make([]string, 0, len(c.tables))
+	for n := range c.tables {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Files lists the files that feed tables, in the order found.
+func (c *Catalog) Files() []*File { return append([]*File(nil), c.files...) }
+
+// Unrecognised lists files in the log directories that feed no table.
+func (c *Catalog) Unrecognised() []Unrecognised { return append([]Unrecognised(nil), c.unrec...) }
+
+// Table is a table read from files.
+type Table struct {
+	name   string
+	schema types.Schema
+	known  bool
+	strict bool
+	files  []*File
+}
+
+// Name implements types.Table.
+func (t *Table) Name() string { return t.name }
+
+// Schema implements types.Table.
+func (t *Table) Schema() types.Schema { return t.schema }
+
+// Files lists the table's files.
+func (t *Table) Files() []*File { return append([]*File(nil), t.files...) }

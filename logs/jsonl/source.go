@@ -1,0 +1,172 @@
+package jsonl
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/huntpack/huntpack/logs/input"
+	"github.com/huntpack/huntpack/logs/record"
+)
+
+// Source reads JSON objects as records whose columns are their keys.
+type Source struct {
+	sp      *Splitter
+	sc      Scanner
+	closer  io.Closer
+	cols    []record.Col
+	idx     map[string]int
+	grow    bool
+	unknown map[string]bool
+
+	vals   []byte
+	offs   [][2]int // per column: start, end (-1 start = absent/null)
+	fields [][]byte
+	newKey string
+}
+
+// Options configures a Source.
+type Options struct {
+	// Columns are the keys read, in order. Keys not among them are
+	// reported once per file and ignored, unless Grow is set.
+	Columns []record.Col
+	// Grow adds unseen keys as new columns (used to discover a file's
+	// columns).
+	Grow bool
+	// Flatten reports nested object members as "parent.child" keys.
+	Flatten bool
+}
+
+// Open opens a JSON array or JSON lines file (optionally compressed).
+func Open(path string, o Options) (*Source, error) {
+	rc, _, err := input.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return NewSource(rc, o), nil
+}
+
+// NewSource reads JSON records from r; closing the source closes r.
+func NewSource(r io.ReadCloser, o Options) *Source {
+	s := &Source{sp: NewSplitter(r), closer: r, grow: o.Grow, idx: map[string]int{}, unknown: map[string]bool{}}
+	s.sc.Flatten = o.Flatten
+	for _, c := range o.Columns {
+		s.addCol(c)
+	}
+	return s
+}
+
+func (s *Source) addCol(c record.Col) {
+	k := c.Key
+	if k == "" {
+		k = c.Name
+	}
+	if _, ok := s.idx[k]; ok {
+		return
+	}
+	s.idx[k] = len(s.cols)
+	s.cols = append(s.cols, c)
+	s.offs = append(s.offs, [2]int{-1, -1})
+	s.fields = append(s.fields, nil)
+}
+
+// IsArray reports whether the file is a JSON array (else JSON lines).
+func (s *Source) IsArray() bool { return s.sp.IsArray() }
+
+// Columns implements record.Source.
+func (s *Source) Columns() []record.Col { return s.cols }
+
+// NextRecord reads the next object and returns its fields (one per
+// current column; nil = null/absent), valid until the next call.
+func (s *Source) NextRecord() ([][]byte, int64, error) {
+	for {
+		b, line, err := s.sp.Next()
+		if err == io.EOF {
+			return nil, line, io.EOF
+		}
+		if errors.Is(err, input.ErrLineTooLong) {
+			return nil, line, &record.Error{Line: line, Msg: "record too long; skipped"}
+		}
+		if errors.Is(err, ErrTruncated) {
+			return nil, line, err
+		}
+		if err != nil {
+			return nil, line, err
+		}
+		return s.decode(b, line)
+	}
+}
+
+func (s *Source) decode(b []byte, line int64) ([][]byte, int64, error) {
+	s.vals = s.vals[:0]
+	for i := range s.offs {
+		s.offs[i] = [2]int{-1, -1}
+	}
+	s.newKey = ""
+	err := s.sc.Object(b, s.member)
+	if err != nil {
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			return nil, line, &record.Error{Line: line + int64(countNL(b[:min(se.Offset, len(b))])), Msg: se.Error() + "; record skipped"}
+		}
+		return nil, line, &record.Error{Line: line, Msg: err.Error()}
+	}
+	for i, o := range s.offs {
+		if o[0] < 0 {
+			s.fields[i] = nil
+		} else {
+			s.fields[i] = s.vals[o[0]:o[1]:o[1]]
+		}
+	}
+	if s.newKey != "" {
+		return s.fields, line, &record.Error{Line: line, Msg: fmt.Sprintf("key %q is not a column of the table; ignored in this file", s.newKey), Keep: true}
+	}
+	return s.fields, line, nil
+}
+
+func countNL(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Source) member(key, val []byte, kind Kind) {
+	i, ok := s.idx[string(key)]
+	if !ok {
+		if !s.grow {
+			if !s.unknown[string(key)] {
+				s.unknown[string(key)] = true
+				if s.newKey == "" {
+					s.newKey = string(key)
+				}
+			}
+			return
+		}
+		c, _ := record.ParseHeader(string(key), len(s.cols)) // unknown zone: UTC
+		s.addCol(c)
+		i = len(s.cols) - 1
+	}
+	if kind == KNull {
+		s.offs[i] = [2]int{-1, -1}
+		return
+	}
+	start := len(s.vals)
+	s.vals = append(s.vals, val...)
+	s.offs[i] = [2]int{start, len(s.vals)}
+}
+
+// Next implements record.Source.
+func (s *Source) Next(fields [][]byte) (int64, error) {
+	rec, line, err := s.NextRecord()
+	if rec != nil {
+		copy(fields, rec)
+	}
+	return line, err
+}
+
+// Close implements record.Source.
+func (s *Source) Close() error { return s.closer.Close() }

@@ -1,0 +1,372 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/huntpack/huntpack/intel"
+	"github.com/huntpack/huntpack/pack"
+)
+
+// ReadmeInlineLimit is the query length up to which the README shows a
+// query in full; longer queries are shown abridged (IOC rows elided) with
+// a pointer to the query file.
+const ReadmeInlineLimit = 4000
+
+// README renders the pack's human document in the seed's layout:
+// hypothesis, IOC summary with counts and a defanged table, the queries,
+// the Sentinel tables with notes, the false-positive scenarios with their
+// structured exclusions (applied / not applicable per query), and how to
+// run the pack. Every IOC value is defanged and every attacker-controlled
+// string is escaped for Markdown.
+func README(p *pack.Pack) []byte {
+	var b bytes.Buffer
+	w := &mdWriter{w: &b}
+	w.header(p)
+	w.hypothesis(p)
+	w.iocSummary(p)
+	w.queries(p)
+	w.dataSources(p)
+	w.exclusions(p)
+	w.howToRun(p)
+	return b.Bytes()
+}
+
+// WriteREADME writes README(p) to w.
+func WriteREADME(w io.Writer, p *pack.Pack) error {
+	_, err := w.Write(README(p))
+	return err
+}
+
+type mdWriter struct{ w *bytes.Buffer }
+
+func (m *mdWriter) f(format string, args ...any) { fmt.Fprintf(m.w, format, args...) }
+func (m *mdWriter) s(s string)                   { m.w.WriteString(s) }
+
+func (m *mdWriter) header(p *pack.Pack) {
+	m.f("# %s\n\n", mdText(p.Title))
+	var parts []string
+	if !p.Generated.IsZero() {
+		parts = append(parts, fmt.Sprintf("Generated %s by %s", p.Generated.UTC().Format("2006-01-02 15:04 UTC"), mdText(p.Generator)))
+	}
+	if sel := p.Selection; sel != nil {
+		parts = append(parts, "from "+selectionText(sel))
+	}
+	parts = append(parts, "source of truth: `pack.yaml` (format: huntpack `pack/FORMAT.md`)")
+	m.f("%s.\n\n", strings.Join(parts, ", "))
+}
+
+func selectionText(s *pack.Selection) string {
+	var p []string
+	if s.Family != "" {
+		p = append(p, "family "+mdText(s.Family))
+	}
+	if s.Since != "" {
+		since := "first seen in the last " + mdText(s.Since)
+		if !s.From.IsZero() {
+			since += " (since " + s.From.UTC().Format("2006-01-02") + ")"
+		}
+		p = append(p, since)
+	}
+	if s.MinConfidence > 0 {
+		p = append(p, fmt.Sprintf("confidence >= %d", s.MinConfidence))
+	}
+	if len(s.Types) > 0 {
+		p = append(p, "types "+mdText(strings.Join(s.Types, ", ")))
+	}
+	if len(s.Sources) > 0 {
+		p = append(p, "sources "+mdText(strings.Join(s.Sources, ", ")))
+	}
+	if len(p) == 0 {
+		return "the intel store"
+	}
+	return "the intel store (" + strings.Join(p, "; ") + ")"
+}
+
+func (m *mdWriter) hypothesis(p *pack.Pack) {
+	m.s("## Hypothesis\n\n")
+	m.f("%s\n\n", mdText(p.Hypothesis))
+	if p.Description != "" {
+		m.f("%s\n\n", mdText(p.Description))
+	}
+	if len(p.Techniques) > 0 {
+		var ts []string
+		for _, t := range p.Techniques {
+			ts = append(ts, fmt.Sprintf("%s %s (%s)", mdText(t.ID), mdText(t.Name), mdText(t.Tactic)))
+		}
+		m.f("MITRE ATT&CK: %s.\n\n", strings.Join(ts, "; "))
+	}
+}
+
+func (m *mdWriter) iocSummary(p *pack.Pack) {
+	m.s("## IOC summary\n\n")
+	counts := p.CountByType()
+	var types []string
+	for t := range counts {
+		types = append(types, t)
+	}
+	sort.Slice(types, func(i, j int) bool {
+		return counts[types[i]] > counts[types[j]] || (counts[types[i]] == counts[types[j]] && types[i] < types[j])
+	})
+	var tc []string
+	for _, t := range types {
+		tc = append(tc, fmt.Sprintf("%s (%d)", mdText(t), counts[t]))
+	}
+	family := p.Family
+	if family == "" {
+		family = "not set"
+	}
+	m.f("Malware family: %s. Total IOCs: %d. IOC types: %s.\n", mdText(family), len(p.IOCs), strings.Join(tc, ", "))
+	if first, last, ok := firstSeenRange(p.IOCs); ok {
+		m.f("First seen between %s and %s.", first.Format("2006-01-02"), last.Format("2006-01-02"))
+	}
+	if lo, hi, ok := confidenceRange(p.IOCs); ok {
+		m.f(" Confidence %d%%–%d%%.", lo, hi)
+	}
+	m.s(" Values are defanged (`[.]`, `hxxp`); the queries use the real values.\n\n")
+	m.s("| Type | Value | Threat Type | First Seen | Last Seen | Confidence | Source |\n|---|---|---|---|---|---|---|\n")
+	for _, i := range p.IOCs {
+		m.f("| %s | %s | %s | %s | %s | %s | %s |\n", mdText(i.Type), mdCode(intel.Defang(i.Key())), mdText(i.ThreatType),
+			date(i.FirstSeen), date(i.LastSeen), confidence(i.Confidence), sourceCell(i))
+	}
+	m.s("\n")
+	if len(p.Skipped) > 0 {
+		m.f("**%d IOCs were left out** (not huntable as given):\n\n| Type | Value | Reason |\n|---|---|---|\n", len(p.Skipped))
+		for _, s := range p.Skipped {
+			m.f("| %s | %s | %s |\n", mdText(s.Type), mdCode(intel.Defang(s.Value)), mdText(s.Reason))
+		}
+		m.s("\n")
+	}
+}
+
+func firstSeenRange(iocs []pack.IOC) (first, last time.Time, ok bool) {
+	for _, i := range iocs {
+		if i.FirstSeen.IsZero() {
+			continue
+		}
+		if !ok || i.FirstSeen.Before(first) {
+			first = i.FirstSeen
+		}
+		if !ok || i.FirstSeen.After(last) {
+			last = i.FirstSeen
+		}
+		ok = true
+	}
+	return first.UTC(), last.UTC(), ok
+}
+
+func confidenceRange(iocs []pack.IOC) (lo, hi int, ok bool) {
+	for _, i := range iocs {
+		if i.Confidence == 0 {
+			continue
+		}
+		if !ok || i.Confidence < lo {
+			lo = i.Confidence
+		}
+		if !ok || i.Confidence > hi {
+			hi = i.Confidence
+		}
+		ok = true
+	}
+	return lo, hi, ok
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+func confidence(c int) string {
+	if c == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d%%", c)
+}
+
+func sourceCell(i pack.IOC) string {
+	s := mdText(i.Source)
+	if i.SourceID != "" {
+		s += " " + mdText("#"+i.SourceID)
+	}
+	return s
+}
+
+func (m *mdWriter) queries(p *pack.Pack) {
+	m.s("## Queries\n\n")
+	m.f("%d queries, one file each under `queries/`. Each returns `IOC` (the indicator that matched), `IOCFirstSeen` (its first_seen in the feed) and `MatchedOn` (the column that matched); IP queries add `PortMatch` (`ip:port` when the port matched too, `ip only` otherwise) and `IOCPorts`. ", len(p.Queries))
+	m.f("Every query starts with `let %s = %s;` (the time window).\n\n", pack.LookbackParam, mdText(p.EffectiveLookback()))
+	m.s("| # | File | Table | Runs in | IOCs | What it looks for |\n|---|---|---|---|---|---|\n")
+	for n, q := range p.Queries {
+		m.f("| %d | %s | %s | %s | %d | %s |\n", n+1, mdCode(q.File), mdText(q.Table), platformText(q.Platform), len(q.IOCs), mdText(q.Title))
+	}
+	m.s("\n")
+	for n, q := range p.Queries {
+		m.f("### %d. %s\n\n", n+1, mdText(q.Title))
+		if q.Description != "" {
+			m.f("%s\n\n", mdText(q.Description))
+		}
+		m.exclusionSummary(p, q)
+		if q.Part > 1 {
+			m.f("Same query as part 1 for the next %d IOCs: %s.\n\n", len(q.IOCs), mdCode(q.File))
+			continue
+		}
+		text := q.KQL
+		if len(text) > ReadmeInlineLimit {
+			text = Abridge(text, q.File)
+			m.f("Abridged (IOC rows elided); the full query is %s.\n\n", mdCode(q.File))
+		}
+		m.s(fence(text, "kql"))
+		m.s("\n")
+	}
+}
+
+func platformText(p string) string {
+	switch p {
+	case pack.PlatformDefender:
+		return "Defender XDR, Sentinel"
+	case pack.PlatformSentinel:
+		return "Sentinel / Log Analytics"
+	}
+	return mdText(p)
+}
+
+func (m *mdWriter) exclusionSummary(p *pack.Pack, q pack.Query) {
+	var applied, na []string
+	for _, st := range q.Exclusions {
+		switch st.Status {
+		case pack.StatusApplied:
+			applied = append(applied, mdText(st.ID))
+		case pack.StatusNotApplicable:
+			na = append(na, fmt.Sprintf("%s (no %s in %s)", mdText(st.ID), mdText(strings.Join(st.Missing, ", ")), mdText(q.Table)))
+		}
+	}
+	if len(applied) > 0 {
+		m.f("Exclusions applied: %s.", strings.Join(applied, ", "))
+	}
+	if len(na) > 0 {
+		if len(applied) > 0 {
+			m.s(" ")
+		}
+		m.f("Not applicable: %s.", strings.Join(na, "; "))
+	}
+	if len(applied)+len(na) > 0 {
+		m.s("\n\n")
+	}
+}
+
+func (m *mdWriter) dataSources(p *pack.Pack) {
+	m.s("## Sentinel tables\n\n| Sentinel Table | Connector | Notes |\n|---|---|---|\n")
+	for _, d := range p.DataSources {
+		m.f("| %s | %s | %s |\n", mdText(d.Table), mdText(d.Connector), mdText(d.Notes))
+	}
+	m.s("\n")
+}
+
+func (m *mdWriter) exclusions(p *pack.Pack) {
+	m.s("## False-positive scenarios\n\n")
+	if len(p.Exclusions) == 0 {
+		m.s("None: every hit is returned.\n\n")
+		return
+	}
+	m.s("Each scenario is a structured rule over neutral fields, mapped per table to real columns and written into the query as `| where not(...)`. A rule whose fields a table lacks is listed as not applicable to that query: it does not filter there.\n\n")
+	for _, e := range p.Exclusions {
+		m.f("### %s\n\n", mdText(e.Scenario))
+		if e.Reason != "" {
+			m.f("Description: %s\n\n", mdText(e.Reason))
+		}
+		m.f("Filter/Exclusion: exclude rows where %s.\n\n", ruleText(e))
+		var applied, na []string
+		for _, q := range p.Queries {
+			for _, st := range q.Exclusions {
+				if st.ID != e.ID {
+					continue
+				}
+				if st.Status == pack.StatusApplied {
+					applied = append(applied, fmt.Sprintf("%s (%s)", mdCode(q.ID), mdText(strings.Join(st.Columns, ", "))))
+				} else {
+					na = append(na, fmt.Sprintf("%s (no %s)", mdCode(q.ID), mdText(strings.Join(st.Missing, ", "))))
+				}
+			}
+		}
+		if len(applied) > 0 {
+			m.f("- Applied in: %s\n", strings.Join(applied, ", "))
+		}
+		if len(na) > 0 {
+			m.f("- Not applicable to: %s\n", strings.Join(na, ", "))
+		}
+		m.s("\n")
+	}
+}
+
+func ruleText(e pack.Exclusion) string {
+	var parts []string
+	for _, c := range e.Conditions() {
+		v := c.Value
+		if c.Operator == pack.OpIn {
+			v = "(" + strings.Join(c.Values, ", ") + ")"
+		}
+		parts = append(parts, mdCode(c.Field+" "+c.Operator+" "+v))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func (m *mdWriter) howToRun(p *pack.Pack) {
+	m.s("## Running the hunt\n\n")
+	m.s("Locally, over exported or raw logs (CSV exports, CEF, Zeek, Sysmon, ...):\n\n")
+	m.s("    huntpack hunt . --logs ./logs\n\n")
+	m.f("In Sentinel or Defender XDR, paste a query file; change the window by editing `let %s = %s;` or with `huntpack hunt --lookback 30d`, which rewrites that statement only.\n", pack.LookbackParam, mdText(p.EffectiveLookback()))
+}
+
+// Abridge shortens a generated query for display: datatable rows past the
+// third are replaced by a comment, and very long let lines (IOC lists)
+// are cut. The result
+// is documentation, not a runnable query.
+func Abridge(kql, file string) string {
+	const keepRows, maxLine = 3, 200
+	var out []string
+	inTable, rows, elided := false, 0, 0
+	flush := func() {
+		if elided > 0 {
+			out = append(out, fmt.Sprintf("    // ... %d more rows in %s", elided, file))
+			elided = 0
+		}
+	}
+	for _, line := range strings.Split(kql, "\n") {
+		switch {
+		case strings.Contains(line, "datatable(") && strings.HasSuffix(line, "["):
+			inTable, rows = true, 0
+		case inTable && (line == "]" || line == "];"):
+			inTable = false
+			flush()
+		case inTable:
+			rows++
+			if rows > keepRows {
+				elided++
+				continue
+			}
+		}
+		if strings.HasPrefix(line, "let ") {
+			line = cutLine(line, maxLine)
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+func cutLine(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + " ... (abridged)"
+}

@@ -1,0 +1,162 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huntpack/huntpack/hunt"
+	"github.com/huntpack/huntpack/kql/types"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fixture builds a result the way the runner does, from rows that
+// include hostile values.
+func fixture(t testing.TB, hostile string) *hunt.Result {
+	t.Helper()
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	res := &hunt.Result{
+		Pack: "Remcos C2 " + hostile, Hypothesis: "Remcos beacons to its C2.", Backend: "local logs testdata",
+		Started: time.Date(2026, 5, 25, 10, 0, 0, 0, time.UTC), Elapsed: 1500 * time.Millisecond,
+		Indicators: []hunt.Indicator{
+			{Type: "ip:port", Value: "46.151.182.76:8080", ThreatType: "botnet_cc", FirstSeen: day("2026-05-22"), Confidence: 75},
+			{Type: "domain", Value: "sls.in.net", ThreatType: "botnet_cc", FirstSeen: day("2026-05-22"), Confidence: 75},
+			{Type: "url", Value: "http://evil.example/gate.php", ThreatType: "payload_delivery"},
+		},
+	}
+	b := hunt.NewBuilder(res, hunt.Limits{EvidencePerIOC: 2})
+	s := types.Schema{{Name: "TimeGenerated", Type: types.DateTime}, {Name: "Computer", Type: types.String},
+		{Name: "DestinationIP", Type: types.String}, {Name: "DestinationPort", Type: types.Long}, {Name: "Name", Type: types.String}}
+	batch := types.NewBatch(s, 4)
+	add := func(ts, host, ip string, port int64, name string) {
+		tk, err := types.ParseDateTime(ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, v := range []types.Value{types.DateTimeValue(tk), types.StringValue(host), types.StringValue(ip), types.LongValue(port), types.StringValue(name)} {
+			batch.Cols[j].Append(v)
+		}
+		batch.Len++
+	}
+	add("2026-05-23T09:14:02Z", "wks-015", "46.151.182.76", 8080, "")
+	add("2026-05-19T07:00:00Z", "wks-020", "46.151.182.76", 8080, "")
+	add("2026-05-23T11:30:00Z", "wks-021", "46.151.182.76", 443, hostile)
+	add("2026-05-23T12:00:00Z", "dc01", "", 0, "www.sls.in.net")
+	add("2026-05-23T12:10:00Z", hostile, "10.0.0.1", 53, "unrelated.example")
+	qr := hunt.QueryResult{Name: "01_net", Table: "CommonSecurityLog"}
+	b.AddHits(&qr, hunt.Query{Name: "01_net", Table: "CommonSecurityLog"}, batch)
+	qr.Suppressed = 1
+	res.Queries = append(res.Queries, qr, hunt.QueryResult{Name: "02_dns", Table: "DnsEvents", Error: "unknown table DnsEvents"})
+	res.Scenarios = []hunt.ScenarioResult{
+		{Name: "Backup job " + hostile, Applied: true, Suppressed: 1, Queries: []string{"01_net"}},
+		{Name: "ClamAV scan", Note: "not applicable: CommonSecurityLog lacks process.parent.name"},
+	}
+	return b.Finish()
+}
+
+const hostile = `<script>alert("x")</script>|*[a](http://x.test)`
+
+func TestGolden(t *testing.T) {
+	res := fixture(t, hostile)
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, format, res, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "report."+format)
+			if *update {
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./report -update)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s output differs from %s (run with -update and review the diff):\n%s", format, golden, buf.String())
+			}
+		})
+	}
+}
+
+func TestEscaping(t *testing.T) {
+	res := fixture(t, hostile)
+	for _, tc := range []struct {
+		format  string
+		banned  []string
+		present []string
+	}{
+		{"html", []string{"<script>alert", "46.151.182.76", "<a ", "sls.in.net"}, []string{"46[.]151[.]182[.]76:8080", "&lt;script&gt;alert", "hxxp://evil[.]example/gate[.]php", "data-report-ok"}},
+		{"md", []string{"<script>", "](http", "46.151.182.76", "| sls.in.net"}, []string{`\|\*\[a\]`, `46\[.\]151\[.\]182\[.\]76\:8080`, "&lt;script&gt;"}},
+		{"table", []string{"46.151.182.76:8080 "}, []string{"46[.]151[.]182[.]76:8080", "1 query FAILED", "(hxxp://x.test)"}},
+		{"csv", []string{"46.151.182.76"}, []string{"46[.]151[.]182[.]76:8080"}},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, tc.format, res, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			for _, b := range tc.banned {
+				if strings.Contains(out, b) {
+					t.Errorf("%s output contains %q", tc.format, b)
+				}
+			}
+			for _, p := range tc.present {
+				if !strings.Contains(out, p) {
+					t.Errorf("%s output lacks %q", tc.format, p)
+				}
+			}
+		})
+	}
+}
+
+func TestHTMLSelfContained(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, fixture(t, "x")); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, b := range []string{"<link", "src=", "@import", "url("} {
+		if strings.Contains(out, b) {
+			t.Errorf("HTML references an external asset: %q", b)
+		}
+	}
+	if !strings.Contains(out, strings.ReplaceAll(scriptHash, "+", "&#43;")) || !strings.Contains(out, "<svg") || strings.Count(out, `class="bar"`) != 4 {
+		t.Errorf("HTML lacks the CSP hash, the SVG timeline or its 4 bars")
+	}
+}
+
+func TestCSVSafe(t *testing.T) {
+	for in, want := range map[string]string{"=cmd()": "'=cmd()", "-1": "-1", "@x": "'@x", "a=b": "a=b", "+": "'+"} {
+		if got := csvSafe(in); got != want {
+			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDefang(t *testing.T) {
+	for _, tc := range []struct{ typ, in, want string }{
+		{"ip:port", "46.151.182.76:8080", "46[.]151[.]182[.]76:8080"},
+		{"url", "https://a.b/c", "hxxps://a[.]b/c"},
+		{"sha256_hash", "abc.def", "abc.def"},
+		{"ip", "2001:db8::1", "2001[:]db8[:][:]1"},
+	} {
+		if got := Defang(tc.typ, tc.in); got != tc.want {
+			t.Errorf("Defang(%s, %s) = %s, want %s", tc.typ, tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	if err := Write(&bytes.Buffer{}, "pdf", &hunt.Result{}, Options{}); err == nil || !strings.Contains(err.Error(), "pdf") {
+		t.Fatalf("err = %v", err)
+	}
+}
