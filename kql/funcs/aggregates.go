@@ -37,6 +37,28 @@ import (
 //     declares count(predicate) as an obsolete countif); with any other
 //     argument it counts rows, as the summarize page's example shows.
 
+// Compile-time checks that the accumulators implement the interfaces.
+var (
+	_ MultiAccumulator = (*argAcc)(nil)
+	_ MultiAccumulator = (*takeAnyAcc)(nil)
+	_ MultiAccumulator = (*percentileAcc)(nil)
+	_ MultiAccumulator = (*weightedAcc)(nil)
+	_ MultiAccumulator = (*ifAccumulator)(nil)
+	_ Accumulator      = (*countAcc)(nil)
+	_ Accumulator      = (*distinctAcc)(nil)
+	_ Accumulator      = (*sumAcc)(nil)
+	_ Accumulator      = (*avgAcc)(nil)
+	_ Accumulator      = (*extremeAcc)(nil)
+	_ Accumulator      = (*listAcc)(nil)
+	_ Accumulator      = (*setAcc)(nil)
+	_ Accumulator      = (*bagAcc)(nil)
+	_ Accumulator      = (*varAcc)(nil)
+	_ Accumulator      = (*bitAcc)(nil)
+	_ Accumulator      = (*hllAcc)(nil)
+	_ Accumulator      = (*covAcc)(nil)
+	_ Accumulator      = (*digestAcc)(nil)
+)
+
 func agg(r *Registry, name, sig, doc string, minArgs, maxArgs int, res ResultFunc,
 	newAcc func(argTypes []types.Type, consts []*types.Value) Accumulator, aliases ...string) *Aggregate {
 	a := &Aggregate{Name: name, Aliases: aliases, Sig: sig, Doc: doc, MinArgs: minArgs, MaxArgs: maxArgs, Result: res, New: newAcc}
@@ -382,6 +404,7 @@ func (a *setAcc) add(d any) {
 	a.seen[k] = struct{}{}
 	a.items = append(a.items, d)
 }
+
 // Add adds a value; a dynamic array contributes its elements, as the
 // make_set page's "set from array column" example shows.
 func (a *setAcc) Add(args []types.Value) {

@@ -211,3 +211,40 @@ func TestDcountHLL(t *testing.T) {
 		t.Errorf("dcount_hll(hll_merge) = %s, want 4", got)
 	}
 }
+
+// TestAggregatesNoPanics feeds every aggregate awkward rows.
+func TestAggregatesNoPanics(t *testing.T) {
+	samples := []types.Value{{T: types.Null, Null: true}, nullLong, strV(""), strV("x"), longV(-1), realV(0.5),
+		boolV(true), dt("2024-01-01"), ts("1h"), dyn(`[1,"a"]`), dyn(`{"k":1}`), dyn(`null`)}
+	for _, n := range testReg.AggregateNames() {
+		f, _ := testReg.Aggregate(n)
+		for k := f.MinArgs; k <= max(f.MinArgs, min(f.MaxArgs, 4)); k++ {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s with %d args panicked: %v", n, k, r)
+					}
+				}()
+				ts := make([]types.Type, k)
+				for i := range ts {
+					ts[i] = samples[i%len(samples)].T
+				}
+				a, b := f.New(ts, make([]*types.Value, k)), f.New(ts, make([]*types.Value, k))
+				for i := range samples {
+					row := make([]types.Value, k)
+					for j := range row {
+						row[j] = samples[(i+j*5)%len(samples)]
+					}
+					a.Add(row)
+					b.Add(row)
+				}
+				a.Merge(b)
+				a.Result()
+				if m, ok := a.(MultiAccumulator); ok {
+					m.Results()
+				}
+				f.New(ts, nil).Result() // empty group
+			}()
+		}
+	}
+}

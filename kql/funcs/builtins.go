@@ -23,6 +23,7 @@ func Builtins() *Registry {
 	addParsers(r)
 	addExtra(r)
 	addSeries(r)
+	addMore(r)
 	addAggregates(r)
 	return r
 }
@@ -56,8 +57,8 @@ func addConversions(r *Registry) {
 		1, 1, fixed(types.TimeSpan), unary(ToTimeSpan), "totime")
 	scalar(r, "toguid", "toguid(value: string): guid", "Converts a string to a guid; null when it is not a GUID.",
 		1, 1, fixed(types.GUID), unary(ToGUID))
-	scalar(r, "todynamic", "todynamic(json: string): dynamic", "Parses a JSON string as a dynamic value; other values are wrapped.",
-		1, 1, fixed(types.Dynamic), unary(ToDynamic), "parse_json", "parsejson", "toobject")
+	scalar(r, "parse_json", "parse_json(json: string): dynamic", "Parses a JSON string as a dynamic value (text that is not JSON stays a dynamic string); other values are wrapped.",
+		1, 1, fixed(types.Dynamic), unary(ToDynamic), "todynamic", "parsejson", "toobject")
 	scalar(r, "tohex", "tohex(value: long [, minLength: long]): string", "Converts a number to a lower-case hexadecimal string (two's complement for negatives).",
 		1, 2, fixed(types.String), evalToHex)
 	scalar(r, "gettype", "gettype(value: any): string", "Returns the runtime type of the value as a string (for dynamic, the type of the payload).",
@@ -69,7 +70,12 @@ func evalToHex(_ *Context, a []types.Value) types.Value {
 	if !ok {
 		return strV("")
 	}
+	// Negative numbers are written in two's complement of their width:
+	// 32 bits for an int, 64 for a long (tohex-function.md).
 	s := fmt.Sprintf("%x", uint64(i))
+	if a[0].T == types.Int {
+		s = fmt.Sprintf("%x", uint32(i))
+	}
 	if i >= 0 {
 		s = fmt.Sprintf("%x", i)
 	}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huntpack/huntpack/kql/types"
 )
@@ -107,8 +108,30 @@ func ToDateTime(v types.Value) types.Value {
 		if t, err := types.ParseDateTime(s); err == nil {
 			return types.DateTimeValue(t)
 		}
+		if t, ok := parseExtraDateTime(s); ok {
+			return types.DateTimeValue(t)
+		}
 	}
 	return nullOf(types.DateTime)
+}
+
+// extraDateTimeLayouts are forms todatetime() accepts that
+// types.ParseDateTime does not (yet): unpadded ISO dates
+// ("1970-5-12", dayofweek page) and US dashed dates ("12-02-2022",
+// todatetime page).
+var extraDateTimeLayouts = []string{
+	"2006-1-2", "2006-1-2 15:04", "2006-1-2 15:04:05.999999999", "2006-1-2T15:04:05.999999999Z07:00",
+	"01-02-2006", "01-02-2006 15:04:05.999999999", "1-2-2006",
+}
+
+func parseExtraDateTime(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	for _, l := range extraDateTimeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return types.TicksFromTime(t), true
+		}
+	}
+	return 0, false
 }
 
 // ToTimeSpan implements totimespan(): strings in timespan forms,
@@ -179,7 +202,7 @@ func canonicalGUID(s string) (string, bool) {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], true
 }
 
-// ToDynamic implements todynamic()/parse_json(): a string holding JSON is
+// ToDynamic implements parse_json()/todynamic(): a string holding JSON is
 // parsed (integers become long, other numbers real); a string that is not
 // JSON becomes a dynamic string; dynamic values pass through; other
 // scalars are wrapped.

@@ -111,16 +111,15 @@ func lowerHexEscapes(s string) string {
 	return string(b)
 }
 
-// decodeBase64 accepts padded and unpadded standard base64.
+// decodeBase64 decodes padded standard base64. Unpadded input is
+// invalid, as the base64_encode_fromarray page's example shows (its
+// unpadded input decodes to nothing).
 func decodeBase64(s string) ([]byte, bool) {
-	s = strings.TrimSpace(s)
-	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
-		return b, true
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		return nil, false
 	}
-	if b, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "=")); err == nil {
-		return b, true
-	}
-	return nil, false
+	return b, true
 }
 
 // guidFromDotNetBytes reads .NET's mixed-endian GUID layout.
@@ -171,7 +170,7 @@ func addHashes(r *Registry) {
 		})
 	hexHash := func(name, doc string, f func([]byte) []byte) {
 		scalar(r, name, name+"(source: any): string", doc, 1, 1, fixed(types.String), unary(func(v types.Value) types.Value {
-			return strV(hex.EncodeToString(f([]byte(hashText(v)))))
+			return strV(hex.EncodeToString(f([]byte(roundTripText(v)))))
 		}))
 	}
 	hexHash("hash_md5", "Returns the MD5 of the value's text as lower-case hex.", func(b []byte) []byte { s := md5.Sum(b); return s[:] })
@@ -179,7 +178,7 @@ func addHashes(r *Registry) {
 	hexHash("hash_sha256", "Returns the SHA-256 of the value's text as lower-case hex.", func(b []byte) []byte { s := sha256.Sum256(b); return s[:] })
 	scalar(r, "hash_crc32", "hash_crc32(source: any [, mod: int]): long", "Returns the CRC-32 (IEEE) of the value's text.",
 		1, 2, fixed(types.Long), func(_ *Context, a []types.Value) types.Value {
-			h := int64(crc32.ChecksumIEEE([]byte(hashText(a[0]))))
+			h := int64(crc32.ChecksumIEEE([]byte(roundTripText(a[0]))))
 			if len(a) > 1 {
 				m, ok := asLong(a[1])
 				if !ok || m <= 0 {
@@ -211,10 +210,10 @@ func hashBytes(v types.Value) []byte {
 	return []byte(str(v))
 }
 
-// hashText is the text hashed for a value. Datetimes are hashed in the
+// roundTripText is the text hashed (and reversed) for a value. Datetimes use the
 // round-trip form with all seven fractional digits (this reproduces the
 // hash_md5 documentation's datetime example).
-func hashText(v types.Value) string {
+func roundTripText(v types.Value) string {
 	if v.T == types.DateTime && !v.IsNull() {
 		t := types.TimeFromTicks(v.I)
 		return t.Format("2006-01-02T15:04:05") + "." + pad(floorMod(v.I, types.TicksPerSecond), 7) + "Z"

@@ -54,7 +54,9 @@ func addExtra(r *Registry) {
 	scalar(r, "erf", "erf(x: real): real", "The error function.", 1, 1, fixed(types.Real), realFunc1(math.Erf))
 	scalar(r, "erfc", "erfc(x: real): real", "The complementary error function.", 1, 1, fixed(types.Real), realFunc1(math.Erfc))
 	scalar(r, "strcmp", "strcmp(string1: string, string2: string): int", "Compares two strings ordinally: -1, 0 or 1.",
-		2, 2, fixed(types.Int), func(_ *Context, a []types.Value) types.Value { return intV(int64(strings.Compare(str(a[0]), str(a[1])))) })
+		2, 2, fixed(types.Int), func(_ *Context, a []types.Value) types.Value {
+			return intV(int64(strings.Compare(str(a[0]), str(a[1]))))
+		})
 	scalar(r, "has_any_index", "has_any_index(source: string, values: dynamic): long", "Returns the index of the first value that source has as a term, or -1.",
 		2, 2, fixed(types.Long), func(_ *Context, a []types.Value) types.Value {
 			arr, ok := arrayArg(a[1])

@@ -200,17 +200,6 @@ func asReal(v types.Value) (float64, bool) {
 	return 0, false
 }
 
-// asLongLoose is asLong plus strings holding an integer.
-func asLongLoose(v types.Value) (int64, bool) {
-	if i, ok := asLong(v); ok {
-		return i, true
-	}
-	if s, ok := asString(v); ok {
-		return parseLong(s)
-	}
-	return 0, false
-}
-
 // asRealLoose is asReal plus strings holding a number.
 func asRealLoose(v types.Value) (float64, bool) {
 	if f, ok := asReal(v); ok {
@@ -266,7 +255,8 @@ func parseReal(s string) (float64, bool) {
 }
 
 // toDyn converts a scalar value to a dynamic payload. Datetimes,
-// timespans and guids become their text, as Kusto's JSON does.
+// timespans and guids become their text, as Kusto's JSON does
+// (datetimes as 2017-01-01T00:00:00.0000000Z).
 func toDyn(v types.Value) any {
 	if v.IsNull() {
 		return nil
@@ -281,7 +271,9 @@ func toDyn(v types.Value) any {
 	case types.String, types.GUID:
 		return v.S
 	case types.DateTime:
-		return types.FormatDateTime(v.I)
+		// Kusto writes datetimes inside dynamic values in the round-trip
+		// form with seven fractional digits (make-series and range pages).
+		return roundTripText(v)
 	case types.TimeSpan:
 		return types.FormatTimeSpan(v.I)
 	case types.Dynamic:

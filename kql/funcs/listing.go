@@ -20,8 +20,33 @@ type Entry struct {
 	URL     string   `json:"url"`
 }
 
+// docPages maps functions whose Microsoft page does not follow the
+// <name>-function / <name>-aggregation-function pattern (checked against
+// the page names of the dataexplorer-docs snapshot in the shared corpus).
+var docPages = map[string]string{
+	"dayofmonth":                         "day-of-month-function",
+	"dayofweek":                          "day-of-week-function",
+	"dayofyear":                          "day-of-year-function",
+	"hourofday":                          "hour-of-day-function",
+	"extractjson":                        "extract-json-function",
+	"parse_urlquery":                     "parse-url-query-function",
+	"percentile":                         "percentiles-aggregation-function",
+	"percentiles_array":                  "percentiles-aggregation-function",
+	"percentilew":                        "percentilesw-aggregation-function",
+	"percentilesw_array":                 "percentilesw-aggregation-function",
+	"percentiles_array_tdigest":          "percentile-array-tdigest-function",
+	"gzip_compress_to_base64_string":     "gzip-base64-compress",
+	"gzip_decompress_from_base64_string": "gzip-base64-decompress",
+	"zlib_compress_to_base64_string":     "zlib-base64-compress-function",
+	"zlib_decompress_from_base64_string": "zlib-base64-decompress-function",
+	"replace":                            "replace-regex-function",
+}
+
 // DocURL returns the Microsoft documentation page of a function.
 func DocURL(name, kind string) string {
+	if p, ok := docPages[name]; ok {
+		return "https://learn.microsoft.com/kusto/query/" + p
+	}
 	slug := strings.ReplaceAll(name, "_", "-")
 	if kind == "aggregate" {
 		return "https://learn.microsoft.com/kusto/query/" + slug + "-aggregation-function"

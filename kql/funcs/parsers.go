@@ -298,6 +298,10 @@ func ParseCSVRecord(s string) []string {
 	}
 }
 
+// maxXMLBytes is parse_xml's documented input limit (1 MB); longer input
+// gives null.
+const maxXMLBytes = 1 << 20
+
 // ParseXML converts an XML document to a dynamic value following
 // parse-xml-function.md: the root element becomes {"root": value}; an
 // element with neither attributes nor children has its text as value; an
@@ -305,6 +309,9 @@ func ParseCSVRecord(s string) []string {
 // child elements by name (repeated names become arrays) and "#text" for
 // non-blank text; an empty element is null.
 func ParseXML(s string) (any, bool) {
+	if len(s) > maxXMLBytes {
+		return nil, false
+	}
 	dec := xml.NewDecoder(strings.NewReader(s))
 	dec.Strict = true
 	type frame struct {

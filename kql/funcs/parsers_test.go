@@ -300,3 +300,53 @@ func FuzzConversions(f *testing.F) {
 		}
 	})
 }
+
+func TestPunycode(t *testing.T) {
+	cases := []struct{ plain, encoded string }{
+		{"académie-française", "acadmie-franaise-npb1a"}, // punycode-from-string-function.md
+		{"艺术", "cqv902d"},
+		{"bücher", "bcher-kva"},
+		{"abc", "abc-"},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got, ok := PunycodeEncode(c.plain); !ok || got != c.encoded {
+			t.Errorf("PunycodeEncode(%q) = %q, %v; want %q", c.plain, got, ok, c.encoded)
+		}
+		if got, ok := PunycodeDecode(c.encoded); !ok || got != c.plain {
+			t.Errorf("PunycodeDecode(%q) = %q, %v; want %q", c.encoded, got, ok, c.plain)
+		}
+	}
+	for _, bad := range []string{"abc-!", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "ü-a"} {
+		if got, ok := PunycodeDecode(bad); ok {
+			t.Errorf("PunycodeDecode(%q) = %q, want failure", bad, got)
+		}
+	}
+	if got := show(call(t, "punycode_domain_from_string", strV("xn--Ry-lja8c.xn--Jng-uta63a.xn--Bng-9ka.com"))); got != "Rúyì.Jīngū.Bàng.com" {
+		t.Errorf("punycode_domain_from_string = %s", got)
+	}
+	if got := show(call(t, "punycode_domain_to_string", strV("Riðill｡Skáldskaparmál｡org"))); got != "xn--Riill-jta.xn--Skldskaparml-dbbj.org" {
+		t.Errorf("punycode_domain_to_string = %s", got)
+	}
+}
+
+// FuzzPunycode checks that decoding never panics and that whatever
+// decodes re-encodes to a decodable form with the same text.
+func FuzzPunycode(f *testing.F) {
+	for _, s := range []string{"acadmie-franaise-npb1a", "cqv902d", "bcher-kva", "-", "a-", "99999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := PunycodeDecode(s)
+		if !ok {
+			return
+		}
+		e, ok := PunycodeEncode(d)
+		if !ok {
+			return
+		}
+		if d2, ok := PunycodeDecode(e); !ok || d2 != d {
+			t.Fatalf("decode(%q) = %q; encode = %q; decode again = %q, %v", s, d, e, d2, ok)
+		}
+	})
+}

@@ -3,9 +3,9 @@ package funcs
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/huntpack/huntpack/kql/types"
 )
@@ -13,34 +13,33 @@ import (
 // Kusto's regular expressions are RE2 (regex.md), which Go's regexp
 // implements; patterns are compiled once and cached.
 
-var regexCache struct {
-	sync.Mutex
-	m map[string]*regexp.Regexp
-}
+// regexCache maps a pattern to its *regexp.Regexp. Reads are lock-free
+// (the engine evaluates rows in parallel); the cache is dropped when it
+// reaches maxCachedRegexes, so per-row patterns built from data cannot
+// grow it without limit.
+var (
+	regexCache     sync.Map
+	regexCacheSize atomic.Int64
+)
 
-// maxCachedRegexes bounds the cache; per-row patterns built from data
-// would otherwise grow it without limit.
 const maxCachedRegexes = 4096
 
-// CompileRegex compiles a KQL regular expression, caching the result.
-// The engine can use it for `matches regex` and `parse kind=regex`.
+// CompileRegex compiles a KQL regular expression (RE2 syntax, as Kusto's
+// regex.md documents), caching the result. The engine uses it for
+// `matches regex` and `parse kind=regex`.
 func CompileRegex(pattern string) (*regexp.Regexp, error) {
-	regexCache.Lock()
-	re, ok := regexCache.m[pattern]
-	regexCache.Unlock()
-	if ok {
-		return re, nil
+	if re, ok := regexCache.Load(pattern); ok {
+		return re.(*regexp.Regexp), nil
 	}
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression %q: %w", pattern, err)
 	}
-	regexCache.Lock()
-	if regexCache.m == nil || len(regexCache.m) >= maxCachedRegexes {
-		regexCache.m = map[string]*regexp.Regexp{}
+	if regexCacheSize.Add(1) > maxCachedRegexes {
+		regexCache.Clear()
+		regexCacheSize.Store(1)
 	}
-	regexCache.m[pattern] = re
-	regexCache.Unlock()
+	regexCache.Store(pattern, re)
 	return re, nil
 }
 
@@ -327,13 +326,4 @@ func evalIndexOfRegex(_ *Context, a []types.Value) types.Value {
 	}
 	off := ms[occ-1][0]
 	return longV(start + int64(len([]rune(sub[:off]))))
-}
-
-// atoiDefault parses a small integer or returns def.
-func atoiDefault(s string, def int) int {
-	i, err := strconv.Atoi(s)
-	if err != nil {
-		return def
-	}
-	return i
 }

@@ -119,6 +119,8 @@ func TestConversions(t *testing.T) {
 		{"tobool 0", "tobool", []types.Value{intV(0)}, "false"},
 		{"tobool junk", "tobool", []types.Value{strV("yes")}, "<null>"},
 		{"todatetime iso", "todatetime", []types.Value{strV("2015-12-31 23:59:59.9")}, "2015-12-31T23:59:59.9Z"},
+		{"todatetime US dashed", "todatetime", []types.Value{strV("12-02-2022")}, "2022-12-02T00:00:00Z"},
+		{"todatetime unpadded", "todatetime", []types.Value{strV("1970-5-12")}, "1970-05-12T00:00:00Z"},
 		{"todatetime junk", "todatetime", []types.Value{strV("not a date")}, "<null>"},
 		{"totimespan", "totimespan", []types.Value{strV("0.12:34:56.7")}, "12:34:56.7000000"},
 		{"totimespan literal form", "totimespan", []types.Value{strV("1d")}, "1.00:00:00"},
@@ -131,6 +133,8 @@ func TestConversions(t *testing.T) {
 		{"gettype long", "gettype", []types.Value{longV(1)}, "long"},
 		{"tohex", "tohex", []types.Value{longV(255)}, "ff"},
 		{"tohex negative", "tohex", []types.Value{longV(-1)}, "ffffffffffffffff"},
+		{"tohex negative int is 32-bit", "tohex", []types.Value{intV(-256), intV(8)}, "ffffff00"},
+		{"tohex min length", "tohex", []types.Value{longV(256), intV(8)}, "00000100"},
 	})
 }
 
@@ -140,6 +144,8 @@ func TestStringFuncs(t *testing.T) {
 		{"string_size bytes", "string_size", []types.Value{strV("héllo")}, "6"},
 		{"substring", "substring", []types.Value{strV("123456"), intV(1), intV(2)}, "23"},
 		{"substring to end", "substring", []types.Value{strV("123456"), intV(2)}, "3456"},
+		{"substring doc negative start", "substring", []types.Value{strV("123456"), intV(-2), intV(2)}, "56"},
+		{"substring doc AB", "substring", []types.Value{strV("ABCD"), intV(0), intV(2)}, "AB"},
 		{"substring past end", "substring", []types.Value{strV("abc"), intV(5)}, ""},
 		{"substring unicode", "substring", []types.Value{strV("日本語テキスト"), intV(2), intV(2)}, "語テ"},
 		{"tolower unicode", "tolower", []types.Value{strV("ÄBC")}, "äbc"},
@@ -156,6 +162,8 @@ func TestStringFuncs(t *testing.T) {
 		{"extract group", "extract", []types.Value{strV(`x=(\d+)`), intV(1), strV("a x=42 b")}, "42"},
 		{"extract no match", "extract", []types.Value{strV(`x=(\d+)`), intV(1), strV("nothing")}, ""},
 		{"extract typed", "extract", []types.Value{strV(`x=(\d+)`), intV(1), strV("x=7"), nullOf(types.Long)}, "7"},
+		{"extract typeof as type name string", "extract", []types.Value{strV(`x=(\d+)`), intV(1), strV("x=007"), strV("long")}, "7"},
+		{"extract typeof name no match", "extract", []types.Value{strV(`x=(\d+)`), intV(1), strV("y"), strV("long")}, ""},
 		{"extract bad regex", "extract", []types.Value{strV(`(`), intV(0), strV("x")}, ""},
 		{"extract_all one group", "extract_all", []types.Value{strV(`(\d)`), strV("a1b2")}, `["1","2"]`},
 		{"extract_all two groups", "extract_all", []types.Value{strV(`(\w)(\d)`), strV("a1b2")}, `[["a","1"],["b","2"]]`},
@@ -165,6 +173,11 @@ func TestStringFuncs(t *testing.T) {
 		{"trim_start", "trim_start", []types.Value{strV(`\d+`), strV("12ab3")}, "ab3"},
 		{"trim_end", "trim_end", []types.Value{strV(`\d+`), strV("12ab3")}, "12ab"},
 		{"countof overlapping", "countof", []types.Value{strV("aaa"), strV("aa")}, "2"},
+		// countof-function.md examples.
+		{"countof doc aaaa/aa", "countof", []types.Value{strV("aaaa"), strV("aa")}, "3"},
+		{"countof doc ababa/ab", "countof", []types.Value{strV("ababa"), strV("ab"), strV("normal")}, "2"},
+		{"countof doc ababa/aba", "countof", []types.Value{strV("ababa"), strV("aba")}, "2"},
+		{"countof doc regex a.c", "countof", []types.Value{strV("abcabc"), strV("a.c"), strV("regex")}, "2"},
 		{"countof regex", "countof", []types.Value{strV("ababa"), strV("aba"), strV("regex")}, "1"},
 		{"indexof", "indexof", []types.Value{strV("abcdefg"), strV("cde")}, "2"},
 		{"indexof missing", "indexof", []types.Value{strV("abc"), strV("x")}, "-1"},
@@ -261,6 +274,10 @@ func TestMathAndConditional(t *testing.T) {
 		{"coalesce all null", "coalesce", []types.Value{nullLong, nullLong}, "<null>"},
 		{"isempty empty string", "isempty", []types.Value{strV("")}, "true"},
 		{"isempty null long", "isempty", []types.Value{nullLong}, "true"},
+		// isempty-function.md examples.
+		{"isempty parsejson empty", "isempty", []types.Value{ToDynamic(strV(""))}, "true"},
+		{"isempty parsejson []", "isempty", []types.Value{ToDynamic(strV("[]"))}, "false"},
+		{"isempty parsejson {}", "isempty", []types.Value{ToDynamic(strV("{}"))}, "false"},
 		{"isnotempty", "isnotempty", []types.Value{strV("a")}, "true"},
 		{"isnull empty string is false", "isnull", []types.Value{strV("")}, "false"},
 		{"isnull null", "isnull", []types.Value{nullLong}, "true"},
@@ -336,7 +353,7 @@ func TestDynamicFuncs(t *testing.T) {
 		{"set_has_element", "set_has_element", []types.Value{dyn(`["a",1]`), longV(1)}, "true"},
 		{"set_has_element type strict", "set_has_element", []types.Value{dyn(`["1"]`), longV(1)}, "false"},
 		{"pack_array", "pack_array", []types.Value{longV(1), strV("a"), nullLong}, `[1,"a",null]`},
-		{"bag_pack", "bag_pack", []types.Value{strV("k"), longV(1), strV("d"), dt("2024-01-01")}, `{"d":"2024-01-01T00:00:00Z","k":1}`},
+		{"bag_pack", "bag_pack", []types.Value{strV("k"), longV(1), strV("d"), dt("2024-01-01")}, `{"d":"2024-01-01T00:00:00.0000000Z","k":1}`},
 		{"pack alias", "pack", []types.Value{strV("k"), strV("v")}, `{"k":"v"}`},
 		{"bag_keys", "bag_keys", []types.Value{dyn(`{"b":1,"a":2}`)}, `["a","b"]`},
 		{"bag_merge first wins", "bag_merge", []types.Value{dyn(`{"a":1}`), dyn(`{"a":2,"b":3}`)}, `{"a":1,"b":3}`},
@@ -428,3 +445,40 @@ func TestNoPanics(t *testing.T) {
 }
 
 func nondeterministicOrSlow(name string) bool { return name == "rand" || name == "new_guid" }
+
+// FuzzScalarEval calls a scalar chosen by index with arguments built from
+// fuzzed text and numbers (strings, JSON-parsed dynamics, longs, reals,
+// datetimes), checking that no function panics or returns a value of a
+// type other than its Result.
+func FuzzScalarEval(f *testing.F) {
+	f.Add(uint16(0), "abc", `[1,"a"]`, int64(3), 1.5)
+	f.Add(uint16(17), "10.0.0.1/8", `{"a":{"b":1}}`, int64(-1), -0.0)
+	f.Add(uint16(99), "%zz", "xn--bcher-kva", int64(1<<40), 1e300)
+	names := testReg.ScalarNames()
+	f.Fuzz(func(t *testing.T, idx uint16, s1, s2 string, n int64, x float64) {
+		name := names[int(idx)%len(names)]
+		if nondeterministicOrSlow(name) {
+			return
+		}
+		fn, _ := testReg.Scalar(name)
+		pool := []types.Value{strV(s1), ToDynamic(strV(s2)), longV(n), realV(x), types.DateTimeValue(n), strV(s2), intV(n), boolV(n%2 == 0)}
+		for k := fn.MinArgs; k <= fn.MinArgs+2 && (fn.MaxArgs < 0 || k <= fn.MaxArgs); k++ {
+			args := make([]types.Value, k)
+			for i := range args {
+				args[i] = pool[(int(idx)/len(names)+i*3+int(uint64(n)%5))%len(pool)]
+			}
+			ts := make([]types.Type, k)
+			for i, a := range args {
+				ts[i] = a.T
+			}
+			rt, err := fn.Result(ts)
+			if err != nil {
+				continue
+			}
+			v := fn.Eval(testCtx, args)
+			if v.T != rt {
+				t.Fatalf("%s%v returned %s, Result said %s", name, args, v.T, rt)
+			}
+		}
+	})
+}

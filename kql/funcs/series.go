@@ -216,6 +216,22 @@ func addSeries(r *Registry) {
 			}
 			return dynValue(seriesStats(xs, ok))
 		}))
+	r.AddScalar(&Scalar{Name: "series_stats", Sig: "series_stats(series: dynamic [, ignore_nonfinite: bool]): (min: real, min_idx: long, max: real, max_idx: long, avg: real, stdev: real, variance: real)",
+		Doc: "Statistics of the numeric elements, one output each (see series_stats_dynamic for a property bag).", MinArgs: 1, MaxArgs: 2,
+		Result:  fixed(types.Dynamic),
+		Results: multiResult(types.Real, types.Long, types.Real, types.Long, types.Real, types.Real, types.Real),
+		Eval: unary(func(v types.Value) types.Value {
+			xs, ok, _, isArr := seriesArg(v)
+			if !isArr {
+				return dynNull()
+			}
+			m := seriesStats(xs, ok)
+			out := []any{}
+			for _, k := range []string{"min", "min_idx", "max", "max_idx", "avg", "stdev", "variance"} {
+				out = append(out, m[k])
+			}
+			return dynValue(out)
+		})})
 	addSeriesFill(r)
 	addSeriesDecompose(r)
 }
@@ -241,11 +257,20 @@ func mean(xs []float64) float64 {
 	return s / float64(len(xs))
 }
 
-// seriesPair reads two equal-length all-numeric series.
+// seriesPair reads two equal-length all-numeric series; a number in
+// place of one of them is repeated to the other's length.
 func seriesPair(a, b types.Value) ([]float64, []float64, bool) {
 	x, okx, _, ax := seriesArg(a)
 	y, oky, _, ay := seriesArg(b)
-	if !ax || !ay || len(x) != len(y) {
+	switch {
+	case ax && !ay && len(y) == 1:
+		y, oky = repeatScalar(y[0], len(x)), repeatTrue(len(x))
+	case ay && !ax && len(x) == 1:
+		x, okx = repeatScalar(x[0], len(y)), repeatTrue(len(y))
+	case !ax || !ay:
+		return nil, nil, false
+	}
+	if len(x) != len(y) {
 		return nil, nil, false
 	}
 	for i := range x {
@@ -441,4 +466,20 @@ func evalFillLinear(_ *Context, a []types.Value) types.Value {
 		prev = i
 	}
 	return dynValue(out)
+}
+
+func repeatScalar(f float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}
+
+func repeatTrue(n int) []bool {
+	out := make([]bool, n)
+	for i := range out {
+		out[i] = true
+	}
+	return out
 }

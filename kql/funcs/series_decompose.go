@@ -14,7 +14,8 @@ import (
 // published; huntpack's choices are:
 //
 //   - seasonality -1 detects the period by autocorrelation of the
-//     detrended series (lags 4 .. n/2, the best lag wins when its
+//     detrended series (lags 4 .. n/4, i.e. at least four cycles, as the
+//     series_seasonal page's examples imply; the best lag wins when its
 //     autocorrelation reaches seasonality_threshold, default 0.6); 0 means
 //     none; a positive number is the period in bins;
 //   - the seasonal component is the per-phase average of the detrended
@@ -270,12 +271,13 @@ func detectPeriod(x []float64, threshold float64) int {
 		return 0
 	}
 	best, bestLag := threshold, 0
-	for lag := 4; lag <= n/2; lag++ {
+	for lag := 4; lag <= n/4; lag++ {
 		var num float64
 		for i := 0; i+lag < n; i++ {
 			num += (x[i] - m) * (x[i+lag] - m)
 		}
-		if ac := num / den; ac >= best {
+		// Normalised per overlapping pair, so long lags are not penalised.
+		if ac := (num / float64(n-lag)) / (den / float64(n)); ac >= best {
 			best, bestLag = ac, lag
 		}
 	}

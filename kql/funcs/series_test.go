@@ -14,6 +14,7 @@ func TestSeriesFuncs(t *testing.T) {
 		{"divide is real", "series_divide", []types.Value{dyn(`[1,4]`), dyn(`[2,2]`)}, "[0.5,2]"},
 		{"greater", "series_greater", []types.Value{dyn(`[1,2,4]`), dyn(`[4,2,1]`)}, "[false,false,true]"},
 		{"abs keeps ints", "series_abs", []types.Value{dyn(`[-1,2.5,"x"]`)}, "[1,2.5,null]"},
+		{"dot product broadcast", "series_dot_product", []types.Value{dyn(`[1,2,4]`), longV(1)}, "7"},
 		{"sum", "series_sum", []types.Value{dyn(`[1,2,3,"x"]`)}, "6"},
 		{"fill forward", "series_fill_forward", []types.Value{dyn(`[null,1,null,3,null]`)}, "[null,1,1,3,3]"},
 		{"fill backward", "series_fill_backward", []types.Value{dyn(`[null,1,null,3,null]`)}, "[1,1,3,3,null]"},
@@ -65,5 +66,29 @@ func TestSeriesDecomposeAnomalies(t *testing.T) {
 	f, _ := testReg.Scalar("series_decompose_anomalies")
 	if ts, err := f.Results(nil); err != nil || len(ts) != 3 {
 		t.Errorf("Results = %v, %v", ts, err)
+	}
+}
+
+func TestMoreFuncs(t *testing.T) {
+	runCases(t, []fcase{
+		{"bag_zip", "bag_zip", []types.Value{dyn(`["a",8,"b"]`), dyn(`[1,"2"]`)}, `{"a":1,"b":null}`},
+		{"around datetime", "around", []types.Value{dt("2021-01-01 01:29"), dt("2021-01-01 01:30"), ts("1m")}, "true"},
+		{"around outside", "around", []types.Value{realV(5), realV(1), realV(2)}, "false"},
+		{"series_iir cumulative sum", "series_iir", []types.Value{dyn(`[1,2,3,4]`), dyn(`[1]`), dyn(`[1,-1]`)}, "[1,3,6,10]"},
+		{"series_seasonal noisy first cycle", "series_seasonal", []types.Value{dyn(`[2,5,3,4,3,2,1,2,3,4,3,2,1,2,3,4,3,2,1,2,3,4,3,2,1]`)},
+			"[1,2,3,4,3,2,1,2,3,4,3,2,1,2,3,4,3,2,1,2,3,4,3,2,1]"},
+		{"series_seasonal too few cycles", "series_seasonal", []types.Value{dyn(`[1,3,5,2,4,6,1,3,5,2,4,6]`)}, "[0,0,0,0,0,0,0,0,0,0,0,0]"},
+		{"series_seasonal", "series_seasonal", []types.Value{dyn(`[8,12,14,12,10,10,12,14,12,10,10,12,14,12,10,10,12,14,12,10]`)},
+			"[10,12,14,12,10,10,12,14,12,10,10,12,14,12,10,10,12,14,12,10]"},
+		{"merge_tdigest + percentile_tdigest", "percentile_tdigest", []types.Value{dyn(`[[1,1],[5,1],[20,2]]`), longV(50)}, "5"},
+		{"rank_tdigest", "rank_tdigest", []types.Value{dyn(`[[1,1],[5,1],[20,2]]`), longV(5)}, "2"},
+	})
+	cov := aggRun(t, "covariance", nil, [][]types.Value{{realV(1), realV(14)}, {realV(2), realV(10)}, {realV(3), realV(17)}, {realV(4), realV(20)}, {realV(5), realV(50)}}...)
+	if show(cov) != "20.5" {
+		t.Errorf("covariance = %s, want 20.5 (covariance-aggregation-function.md)", show(cov))
+	}
+	covif := aggRun(t, "covarianceif", nil, [][]types.Value{{realV(1), realV(1), boolV(true)}, {realV(2), realV(2), boolV(true)}, {realV(9), realV(-9), boolV(false)}}...)
+	if show(covif) != "0.5" {
+		t.Errorf("covarianceif = %s, want 0.5", show(covif))
 	}
 }

@@ -40,8 +40,8 @@ func addStrings(r *Registry) {
 		})
 	scalar(r, "indexof", "indexof(source: string, lookup: string [, start: long [, length: long [, occurrence: long]]]): long", "Returns the zero-based character index of the n-th occurrence of lookup, or -1.",
 		2, 5, fixed(types.Long), evalIndexOf)
-	scalar(r, "reverse", "reverse(value: string): string", "Reverses the characters of the string.",
-		1, 1, fixed(types.String), unary(func(v types.Value) types.Value { return strV(reverseRunes(str(v))) }))
+	scalar(r, "reverse", "reverse(value: string): string", "Reverses the characters of the value's text (datetimes in their 7-digit round-trip form).",
+		1, 1, fixed(types.String), unary(func(v types.Value) types.Value { return strV(reverseRunes(roundTripText(v))) }))
 	scalar(r, "strrep", "strrep(value: any, multiplier: int [, delimiter: string]): string", "Repeats the string multiplier times, with an optional delimiter.",
 		2, 3, fixed(types.String), evalStrrep)
 	scalar(r, "translate", "translate(searchList: string, replacementList: string, source: string): string", "Replaces characters of searchList with the character at the same position in replacementList (the last one when it is shorter; removes them when it is empty).",

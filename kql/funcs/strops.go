@@ -105,36 +105,54 @@ func indexFold(s, needle string, from int) int {
 		up = lo - ('a' - 'A')
 	}
 	last := len(s) - n
-	for i := from; i <= last; {
-		// Jump to the next byte equal to either case of the first needle byte.
-		j := -1
-		rest := s[i : last+1]
-		if lo == up {
-			j = strings.IndexByte(rest, lo)
-		} else {
-			a := strings.IndexByte(rest, lo)
-			b := strings.IndexByte(rest, up)
-			switch {
-			case a < 0:
-				j = b
-			case b < 0:
-				j = a
-			case a < b:
-				j = a
-			default:
-				j = b
+	if lo == up {
+		for i := from; i <= last; i++ {
+			j := strings.IndexByte(s[i:last+1], lo)
+			if j < 0 {
+				return -1
+			}
+			i += j
+			if EqualFold(s[i+1:i+n], needle[1:]) {
+				return i
 			}
 		}
-		if j < 0 {
-			return -1
+		return -1
+	}
+	// Track the next occurrence of each case separately so a frequent
+	// case does not make us rescan for the rare one (linear overall).
+	nextLo, nextUp := -2, -2 // -2: not searched yet at this offset; -1: none left
+	for i := from; i <= last; i++ {
+		if nextLo != -1 && nextLo < i {
+			nextLo = nextIndex(s, lo, i, last)
 		}
-		i += j
+		if nextUp != -1 && nextUp < i {
+			nextUp = nextIndex(s, up, i, last)
+		}
+		switch {
+		case nextLo < 0 && nextUp < 0:
+			return -1
+		case nextLo < 0:
+			i = nextUp
+		case nextUp < 0:
+			i = nextLo
+		default:
+			i = min(nextLo, nextUp)
+		}
 		if EqualFold(s[i+1:i+n], needle[1:]) {
 			return i
 		}
-		i++
 	}
 	return -1
+}
+
+// nextIndex returns the index of byte c in s[from:last+1] (as an index of
+// s), or -1.
+func nextIndex(s string, c byte, from, last int) int {
+	j := strings.IndexByte(s[from:last+1], c)
+	if j < 0 {
+		return -1
+	}
+	return from + j
 }
 
 // indexCS is strings.Index starting at from.

@@ -293,3 +293,28 @@ func BenchmarkHas(b *testing.B) {
 		}
 	}
 }
+
+// TestConcurrentUse exercises the shared state (TermSet, regex cache)
+// from several goroutines; run with -race.
+func TestConcurrentUse(t *testing.T) {
+	ts := NewTermSet([]string{"evil.example", "10.0.0.1"}, false)
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			defer func() { done <- true }()
+			for i := 0; i < 300; i++ {
+				if !ts.Match("GET http://EVIL.example/x") {
+					t.Error("TermSet.Match failed")
+					return
+				}
+				if _, err := CompileRegex("a" + strconv.Itoa((g*300+i)%50) + "b+"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
