@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huntpack/huntpack/kql/check"
 	"github.com/huntpack/huntpack/kql/syntax"
+	"github.com/huntpack/huntpack/logs/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -80,13 +82,29 @@ func TestBuildSample(t *testing.T) {
 	}
 }
 
-func TestGeneratedQueriesParse(t *testing.T) {
+// TestGeneratedQueriesCheck parses every generated query and checks its
+// tables and columns against the embedded schemas (Sentinel flavour, and
+// Defender XDR for the Defender queries). UrlClickEvents has no embedded
+// schema yet, so only its parse is checked.
+func TestGeneratedQueriesCheck(t *testing.T) {
 	p := buildSample(t)
 	for _, q := range p.Queries {
 		t.Run(q.ID, func(t *testing.T) {
 			_, diags := syntax.Parse(q.File, q.KQL)
 			if diags.HasErrors() {
 				t.Errorf("%v\n%s", diags.Err(), q.KQL)
+			}
+			if _, ok := schema.Lookup(q.Table); ok || strings.HasPrefix(q.Table, "_Im_") {
+				flavours := []string{""}
+				if q.Platform == PlatformDefender {
+					flavours = append(flavours, schema.FlavourDefenderXDR)
+				}
+				for _, fl := range flavours {
+					r := check.Source(q.File, q.KQL, check.Options{Catalog: check.EmbeddedCatalog(fl)})
+					if !r.OK() {
+						t.Errorf("flavour %q: %s", fl, r.Diags.Format(q.File, q.KQL))
+					}
+				}
 			}
 			if LookbackLiteral(q.KQL) != DefaultLookback {
 				t.Errorf("no let lookback = %s", DefaultLookback)
@@ -123,5 +141,15 @@ func TestGolden(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("%s differs from golden (run go test ./pack -run TestGolden -update and review the diff)", rel)
 		}
+	}
+}
+
+// TestCheckCatchesBadColumn guards TestGeneratedQueriesCheck against
+// passing vacuously: a misspelt column must fail the same check.
+func TestCheckCatchesBadColumn(t *testing.T) {
+	p := buildSample(t)
+	bad := strings.Replace(p.Queries[1].KQL, "| where RemoteIP in", "| where RemoteIPx in", 1)
+	if r := check.Source("bad.kql", bad, check.Options{Catalog: check.EmbeddedCatalog("")}); r.OK() {
+		t.Fatal("check accepted an unknown column")
 	}
 }

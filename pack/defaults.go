@@ -119,9 +119,38 @@ func hypothesis(p *Pack, source string) string {
 	}
 	fmt.Fprintf(&b, " (%s). ", countSummary(p.CountByType()))
 	b.WriteString("If an implant is active, its command-and-control traffic or payload downloads show up in the firewall, proxy, DNS and endpoint logs of the hunt window. ")
-	b.WriteString(`The strongest signs are an ip:port hit where the port matched too (PortMatch "ip:port") from a workstation, a DNS lookup of an IOC domain, or a file or process with an IOC hash; `)
-	b.WriteString(`an "ip only" hit on another port (shared hosting, re-used VPS, CDN) needs the process and host context the queries return before it is escalated.`)
+	kinds := map[string]bool{}
+	for _, i := range p.IOCs {
+		kinds[KindOf(i.Type)] = true
+	}
+	var signs []string
+	if kinds[KindIP] {
+		signs = append(signs, `an ip:port hit where the port matched too (PortMatch "ip:port") from a workstation or server`)
+	}
+	if kinds[KindDomain] {
+		signs = append(signs, "a DNS lookup of an IOC domain or one of its subdomains")
+	}
+	if kinds[KindURL] {
+		signs = append(signs, "a request for or a click on an IOC URL")
+	}
+	if kinds[KindHash] {
+		signs = append(signs, "a file written or a process started with an IOC hash")
+	}
+	fmt.Fprintf(&b, "The strongest signs are %s.", joinOr(signs))
+	if kinds[KindIP] {
+		b.WriteString(` An "ip only" hit on another port (shared hosting, re-used VPS, CDN) needs the process and host context the queries return before it is escalated.`)
+	}
 	return b.String()
+}
+
+func joinOr(s []string) string {
+	switch len(s) {
+	case 0:
+		return "hits on the IOCs"
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
 func seenRange(iocs []IOC) (first, last time.Time) {

@@ -102,7 +102,7 @@ var allTargets = []Target{
 		Title:    "IOC IPs in endpoint network events (DeviceNetworkEvents)",
 		Describe: []string{"Matches RemoteIP (port RemotePort); LocalIP (port LocalPort) catches inbound connections to a device that holds the IOC address."},
 		ipCols:   []ipCol{{"RemoteIP", "RemotePort"}, {"LocalIP", "LocalPort"}},
-		project:  []string{"DeviceName", "ActionType", "LocalIP", "LocalPort", "RemoteIP", "RemotePort", "RemoteUrl", "Protocol", "InitiatingProcessFileName", "InitiatingProcessCommandLine", "InitiatingProcessAccountName", "InitiatingProcessParentFileName"}},
+		project:  []string{"DeviceName", "DeviceId", "ReportId", "ActionType", "LocalIP", "LocalPort", "RemoteIP", "RemotePort", "RemoteUrl", "Protocol", "InitiatingProcessFileName", "InitiatingProcessCommandLine", "InitiatingProcessAccountName", "InitiatingProcessParentFileName"}},
 	{Name: "imnetworksession", Kind: KindIP, Table: "_Im_NetworkSession", Source: "_Im_NetworkSession(starttime=ago(lookback), ipaddr_has_any_prefix=IOCIPs)", Platform: PlatformSentinel, TimeCol: "TimeGenerated",
 		Title:    "IOC IPs in every ASIM-normalised network session source (_Im_NetworkSession)",
 		Describe: []string{"Matches DstIpAddr (port DstPortNumber) and SrcIpAddr (port SrcPortNumber) across all sources the ASIM parser unions; hits may repeat those of the CommonSecurityLog and DeviceNetworkEvents queries."},
@@ -118,7 +118,7 @@ var allTargets = []Target{
 		Title:    "Endpoint connections to IOC domains (DeviceNetworkEvents RemoteUrl)",
 		Describe: []string{"Compares the host part of RemoteUrl (with or without scheme) to the IOC domains and their subdomains."},
 		hostCols: []hostCol{{Col: "RemoteUrl", URL: true}},
-		project:  []string{"DeviceName", "ActionType", "RemoteUrl", "RemoteIP", "RemotePort", "InitiatingProcessFileName", "InitiatingProcessCommandLine", "InitiatingProcessAccountName"}},
+		project:  []string{"DeviceName", "DeviceId", "ReportId", "ActionType", "RemoteUrl", "RemoteIP", "RemotePort", "InitiatingProcessFileName", "InitiatingProcessCommandLine", "InitiatingProcessAccountName"}},
 	{Name: "imdns", Kind: KindDomain, Table: "_Im_Dns", Source: "_Im_Dns(starttime=ago(lookback), domain_has_any=IOCDomains)", Platform: PlatformSentinel, TimeCol: "TimeGenerated",
 		Title:    "DNS queries for IOC domains in every ASIM-normalised DNS source (_Im_Dns)",
 		Describe: []string{"Matches DnsQuery against the IOC domains and their subdomains across all sources the ASIM parser unions."},
@@ -128,34 +128,34 @@ var allTargets = []Target{
 		Title:    "IOC domains in firewall/proxy logs (CommonSecurityLog DestinationHostName, RequestURL)",
 		Describe: []string{"Matches DestinationHostName, then the host part of RequestURL; only appliances that log host names or URLs (web proxies, NGFW URL filtering) fill them."},
 		hostCols: []hostCol{{Col: "DestinationHostName"}, {Col: "RequestURL", URL: true}},
-		project:  []string{"SourceIP", "DestinationIP", "DestinationPort", "DestinationHostName", "RequestURL", "DeviceVendor", "DeviceProduct", "DeviceAction", "SourceUserName"}},
+		project:  []string{"SourceIP", "DestinationIP", "DestinationPort", "DestinationHostName", "RequestURL", "DeviceVendor", "DeviceProduct", "DeviceAction", "Activity", "SourceUserName"}},
 
 	{Name: "commonsecuritylog", Kind: KindURL, Table: "CommonSecurityLog", Platform: PlatformSentinel, TimeCol: "TimeGenerated",
 		Title:    "IOC URLs in proxy logs (CommonSecurityLog RequestURL)",
 		Describe: []string{"URLs compare case-insensitively, with or without scheme and trailing slashes."},
 		urlCols:  []string{"RequestURL"},
-		project:  []string{"SourceIP", "SourceUserName", "DestinationIP", "DestinationHostName", "RequestURL", "RequestMethod", "DeviceVendor", "DeviceProduct", "DeviceAction"}},
+		project:  []string{"SourceIP", "SourceUserName", "DestinationIP", "DestinationHostName", "RequestURL", "RequestMethod", "DeviceVendor", "DeviceProduct", "DeviceAction", "Activity"}},
 	{Name: "devicenetworkevents", Kind: KindURL, Table: "DeviceNetworkEvents", Platform: PlatformDefender, TimeCol: "Timestamp",
 		Title:    "Endpoint connections to IOC URLs (DeviceNetworkEvents RemoteUrl)",
 		Describe: []string{"URLs compare case-insensitively, with or without scheme and trailing slashes."},
 		urlCols:  []string{"RemoteUrl"},
-		project:  []string{"DeviceName", "ActionType", "RemoteUrl", "RemoteIP", "RemotePort", "InitiatingProcessFileName", "InitiatingProcessCommandLine", "InitiatingProcessAccountName"}},
+		project:  []string{"DeviceName", "DeviceId", "ReportId", "ActionType", "RemoteUrl", "RemoteIP", "RemotePort", "InitiatingProcessFileName", "InitiatingProcessCommandLine", "InitiatingProcessAccountName"}},
 	{Name: "urlclickevents", Kind: KindURL, Table: "UrlClickEvents", Platform: PlatformDefender, TimeCol: "Timestamp",
 		Title:    "Clicks on IOC URLs in mail, Teams and Office apps (UrlClickEvents, Defender for Office 365)",
 		Describe: []string{"URLs compare case-insensitively, with or without scheme and trailing slashes."},
 		urlCols:  []string{"Url"},
-		project:  []string{"AccountUpn", "Url", "ActionType", "Workload", "IsClickedThrough", "NetworkMessageId", "IPAddress", "ThreatTypes"}},
+		project:  []string{"AccountUpn", "Url", "ActionType", "Workload", "IsClickedThrough", "NetworkMessageId", "IPAddress", "ThreatTypes", "ReportId"}},
 
 	{Name: "devicefileevents", Kind: KindHash, Table: "DeviceFileEvents", Platform: PlatformDefender, TimeCol: "Timestamp",
 		Title:    "Files with IOC hashes written or changed on endpoints (DeviceFileEvents)",
 		Describe: []string{"Matches SHA256, SHA1 and MD5 case-insensitively."},
 		hashCols: []string{"SHA256", "SHA1", "MD5"},
-		project:  []string{"DeviceName", "ActionType", "FileName", "FolderPath", "SHA256", "SHA1", "MD5", "FileOriginUrl", "InitiatingProcessFileName", "InitiatingProcessCommandLine", "InitiatingProcessAccountName"}},
+		project:  []string{"DeviceName", "DeviceId", "ReportId", "ActionType", "FileName", "FolderPath", "SHA256", "SHA1", "MD5", "FileOriginUrl", "InitiatingProcessFileName", "InitiatingProcessCommandLine", "InitiatingProcessAccountName"}},
 	{Name: "deviceprocessevents", Kind: KindHash, Table: "DeviceProcessEvents", Platform: PlatformDefender, TimeCol: "Timestamp",
 		Title:    "Processes started from IOC-hash images (DeviceProcessEvents)",
 		Describe: []string{"Matches the started process's SHA256, SHA1 and MD5 case-insensitively."},
 		hashCols: []string{"SHA256", "SHA1", "MD5"},
-		project:  []string{"DeviceName", "ActionType", "FileName", "FolderPath", "ProcessCommandLine", "AccountName", "SHA256", "SHA1", "MD5", "InitiatingProcessFileName", "InitiatingProcessCommandLine"}},
+		project:  []string{"DeviceName", "DeviceId", "ReportId", "ActionType", "FileName", "FolderPath", "ProcessCommandLine", "AccountName", "SHA256", "SHA1", "MD5", "InitiatingProcessFileName", "InitiatingProcessCommandLine"}},
 }
 
 // genInput is what one query needs.
@@ -275,7 +275,7 @@ func genIP(b *strings.Builder, in genInput, excl []string) {
 	b.WriteString("| extend PortMatch = iff(isnotnull(ExactFirstSeen), \"ip:port\", \"ip only\"),\n")
 	b.WriteString("    IOCFirstSeen = iff(isnotnull(ExactFirstSeen), ExactFirstSeen, IPFirstSeen)\n")
 	b.WriteString("| extend IOC = iff(PortMatch == \"ip:port\", iff(MatchedIP contains \":\", strcat(\"[\", MatchedIP, \"]:\", MatchedPort), strcat(MatchedIP, \":\", MatchedPort)), MatchedIP)\n")
-	writeTail(b, t, []string{"PortMatch", "IOC", "IOCFirstSeen", "IOCPorts", "MatchedOn"})
+	writeTail(b, t, []string{"PortMatch", "IOC", "IOCFirstSeen", "IOCPorts", "MatchedOn", "MatchedIP"})
 }
 
 // caseChain renders case(c1, v1, c2, v2, ..., last value) over items; a

@@ -38,11 +38,20 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	// A stale query file from an earlier build must go.
 	os.MkdirAll(filepath.Join(dir, "queries"), 0o755)
 	os.WriteFile(filepath.Join(dir, "queries", "99_old.kql"), []byte("old"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "export", "sigma"), 0o755)
+	os.WriteFile(filepath.Join(dir, "export", "sigma", "old.yml"), []byte("old"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "logs"), 0o755)
+	os.WriteFile(filepath.Join(dir, "logs", "keep.csv"), []byte("keep"), 0o644)
 	if err := p.Save(dir, File{Path: "README.md", Data: []byte("# hi\n")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "queries", "99_old.kql")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("stale query file kept: %v", err)
+	for _, stale := range []string{"queries/99_old.kql", "export/sigma/old.yml"} {
+		if _, err := os.Stat(filepath.Join(dir, stale)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("stale %s kept: %v", stale, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "logs", "keep.csv")); err != nil {
+		t.Errorf("Save removed a file it does not own: %v", err)
 	}
 	got, err := Load(dir)
 	if err != nil {
@@ -132,5 +141,48 @@ func TestWithLookback(t *testing.T) {
 	}
 	if _, ok := WithLookback("T | take 1", "1d"); ok {
 		t.Error("rewrote a query without lookback")
+	}
+}
+
+// FuzzParse feeds arbitrary pack.yaml text to Parse: it must not panic,
+// and whatever it accepts must survive Marshal and Parse again unchanged.
+func FuzzParse(f *testing.F) {
+	golden, _ := os.ReadFile(filepath.Join("testdata", "golden", "sample", ManifestFile))
+	f.Add(golden)
+	f.Add([]byte("id: x\nqueries:\n  - {id: a, kql: T}\n"))
+	f.Add([]byte("id: x\nexclusions:\n  - {id: e, scenario: s, field: process.name, operator: in, values: [a]}\nqueries: []\n"))
+	f.Add([]byte("version: 2\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := Parse(b, "fuzz.yaml")
+		if err != nil {
+			return
+		}
+		m1, err := p.Marshal()
+		if err != nil {
+			return // e.g. values yaml cannot encode; Parse accepted, Save will report it
+		}
+		p2, err := Parse(m1, "again.yaml")
+		if err != nil {
+			t.Fatalf("re-parse of marshalled pack failed: %v\n%s", err, m1)
+		}
+		m2, err := p2.Marshal()
+		if err != nil || string(m1) != string(m2) {
+			t.Fatalf("marshal not stable (%v):\n%s\n---\n%s", err, m1, m2)
+		}
+	})
+}
+
+func TestLoadBareTopLevelKQL(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "hunt.kql"), []byte("// Look for it\nlet x = 1;\nDnsEvents\n| where TimeGenerated > ago(1d)\n"), 0o644)
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Queries) != 1 || p.Queries[0].Table != "DnsEvents" || p.Queries[0].Title != "Look for it" || p.Queries[0].File != "hunt.kql" {
+		t.Errorf("queries %+v", p.Queries)
+	}
+	if p.Title != p.ID || p.Readme != "" {
+		t.Errorf("title %q readme %q", p.Title, p.Readme)
 	}
 }

@@ -37,6 +37,7 @@ const (
 	ManifestFile = "pack.yaml"
 	ReadmeFile   = "README.md"
 	QueriesDir   = "queries"
+	ExportDir    = "export" // rendered deployment formats (pack/render)
 )
 
 // DefaultLookback is the time window generated queries use when the pack
@@ -108,7 +109,7 @@ type Selection struct {
 	MinConfidence int       `yaml:"min_confidence,omitempty"`
 	Types         []string  `yaml:"types,omitempty"`
 	Sources       []string  `yaml:"sources,omitempty"`
-	Store         string    `yaml:"store,omitempty"` // path of the store, informational
+	Store         string    `yaml:"store,omitempty"` // file name of the store, informational
 }
 
 // Technique is one MITRE ATT&CK technique.

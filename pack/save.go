@@ -50,8 +50,10 @@ func (p *Pack) Marshal() ([]byte, error) {
 // Save validates the pack and writes it to dir: every query's KQL to its
 // File, pack.yaml, and the extra files. All files are first written to
 // temporary files and renamed into place only when every write succeeded,
-// so a failure leaves no half-written pack. Save owns dir/queries/: .kql
-// files there that the pack no longer references are removed.
+// so a failure leaves no half-written pack. Save owns dir/queries/ and
+// dir/export/: .kql files in queries/ and any file under export/ that this
+// save did not write are removed, so no stale query or export outlives a
+// rebuild. Other files (README.md, logs/, notes) are left alone.
 func (p *Pack) Save(dir string, extra ...File) error {
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("save pack to %s: %w", dir, err)
@@ -137,7 +139,20 @@ func removeStaleQueries(dir string, files []File) error {
 		c, _ := cleanRel(f.Path)
 		keep[c] = true
 	}
-	old, err := fs.Glob(os.DirFS(dir), QueriesDir+"/*.kql")
+	fsys := os.DirFS(dir)
+	old, err := fs.Glob(fsys, QueriesDir+"/*.kql")
+	if err != nil {
+		return fmt.Errorf("save pack to %s: %w", dir, err)
+	}
+	err = fs.WalkDir(fsys, ExportDir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fs.SkipAll
+		}
+		if err == nil && d.Type().IsRegular() {
+			old = append(old, p)
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("save pack to %s: %w", dir, err)
 	}

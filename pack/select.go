@@ -2,7 +2,9 @@ package pack
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,9 +36,13 @@ type SelectOptions struct {
 	Source string
 	// Now is the reference time for Since.
 	Now time.Time
-	// StorePath is recorded in the pack's selection (informational).
+	// StorePath is the store's path; its base name is recorded in the
+	// pack's selection (informational, and no local path leaks into packs).
 	StorePath string
 }
+
+// ErrBadSelection marks a selection Select cannot run (bad type name).
+var ErrBadSelection = errors.New("bad IOC selection")
 
 // Selected is what Select found.
 type Selected struct {
@@ -93,7 +99,7 @@ func filterFor(o SelectOptions) (store.Filter, error) {
 			}
 			it, ok := intel.ParseType(part)
 			if !ok {
-				return f, fmt.Errorf("unknown IOC type %q (known: %s)", part, typeNames())
+				return f, fmt.Errorf("%w: unknown IOC type %q (known: %s)", ErrBadSelection, part, typeNames())
 			}
 			f.Types = append(f.Types, it)
 		}
@@ -110,7 +116,7 @@ func typeNames() string {
 }
 
 func selectionFor(o SelectOptions, f store.Filter) *Selection {
-	s := &Selection{Family: o.Family, Since: o.SinceText, From: f.Since.UTC(), MinConfidence: o.MinConfidence, Store: o.StorePath}
+	s := &Selection{Family: o.Family, Since: o.SinceText, From: f.Since.UTC(), MinConfidence: o.MinConfidence, Store: filepath.Base(o.StorePath)}
 	if f.Since.IsZero() {
 		s.From = time.Time{}
 	}

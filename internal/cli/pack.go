@@ -36,10 +36,10 @@ store; "pack render" writes a pack's queries and IOCs in other formats.`,
 
 // packBuildFlags are the flags of "pack build".
 type packBuildFlags struct {
-	db, family, since, source, out, lookback, exclusions, id, title string
-	minConfidence, maxQueryChars                                    int
-	types, tables, formats                                          []string
-	noExclusions, force                                             bool
+	db, family, since, source, out, lookback, exclusions, id, title, description string
+	minConfidence, maxQueryChars                                                 int
+	types, tables, formats                                                       []string
+	noExclusions, force                                                          bool
 }
 
 func newPackBuildCmd(ctx context.Context, env Env) *cobra.Command {
@@ -55,17 +55,23 @@ CommonSecurityLog, DeviceNetworkEvents, UrlClickEvents; hashes: DeviceFileEvents
 DeviceProcessEvents). IOC lists that would make a query longer than
 --max-query-chars are split over several queries.
 
-The store is --db, else $HUNTPACK_DB, else ./huntpack.db.`,
+The store is the one "huntpack intel import" fills: --db, else
+$XDG_DATA_HOME/huntpack/intel.db, else ~/.local/share/huntpack/intel.db.`,
 		Example: `  huntpack pack build --family Remcos
   huntpack pack build --family Remcos --since 30d --min-confidence 50 --types ip:port,domain -o packs/remcos
   huntpack pack build --family AgentTesla --exclusions my-fps.yaml --format sentinel-hunting,stix`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := intelDBPath(cmd, env)
+			if err != nil {
+				return err
+			}
+			fl.db = db
 			return runPackBuild(ctx, env, fl)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.db, "db", "", "intel store (SQLite) path (default $HUNTPACK_DB or ./huntpack.db)")
+	f.StringVar(&fl.db, "db", "", "intel database file (default $XDG_DATA_HOME/huntpack/intel.db)")
 	f.StringVar(&fl.family, "family", "", "malware family (name, Malpedia id or alias), e.g. Remcos")
 	f.StringVar(&fl.since, "since", "", "only IOCs seen within this span, e.g. 30d, 12h")
 	f.IntVar(&fl.minConfidence, "min-confidence", 0, "only IOCs with at least this confidence (0-100)")
@@ -79,6 +85,7 @@ The store is --db, else $HUNTPACK_DB, else ./huntpack.db.`,
 	f.BoolVar(&fl.noExclusions, "no-exclusions", false, "write no exclusions")
 	f.StringVar(&fl.id, "id", "", "pack id (default <family>-<source>)")
 	f.StringVar(&fl.title, "title", "", "pack title")
+	f.StringVar(&fl.description, "description", "", "extra prose for the README (after the hypothesis)")
 	f.StringSliceVar(&fl.formats, "format", nil, "also render these formats under export/ ("+strings.Join(render.FormatNames(), ", ")+")")
 	f.BoolVar(&fl.force, "force", false, "write into an existing folder that is not a pack")
 	return cmd
@@ -95,7 +102,7 @@ func runPackBuild(ctx context.Context, env Env, fl packBuildFlags) error {
 		return withCode(ExitBadInput, err)
 	}
 	if _, err := os.Stat(sel.StorePath); err != nil {
-		return exitf(ExitBadInput, "intel store %s: %v (import feeds first, or pass --db)", sel.StorePath, err)
+		return exitf(ExitBadInput, "intel store %s: %v (run huntpack intel import first, or pass --db)", sel.StorePath, err)
 	}
 	st, err := store.Open(sel.StorePath)
 	if err != nil {
@@ -103,6 +110,9 @@ func runPackBuild(ctx context.Context, env Env, fl packBuildFlags) error {
 	}
 	defer st.Close()
 	got, err := pack.Select(ctx, st, sel)
+	if errors.Is(err, pack.ErrBadSelection) {
+		return withCode(ExitBadInput, err)
+	}
 	if err != nil {
 		return withCode(ExitBackend, err)
 	}
@@ -114,6 +124,7 @@ func runPackBuild(ctx context.Context, env Env, fl packBuildFlags) error {
 	if err != nil {
 		return withCode(ExitBadInput, err)
 	}
+	p.Description = fl.description
 	dir := fl.out
 	if dir == "" {
 		dir = p.ID
@@ -174,12 +185,6 @@ func packPlainSpan(s string) bool {
 func packSelectOptions(env Env, fl packBuildFlags, now time.Time) (pack.SelectOptions, error) {
 	o := pack.SelectOptions{Family: fl.family, MinConfidence: fl.minConfidence, Types: fl.types,
 		Source: fl.source, Now: now, SinceText: fl.since, StorePath: fl.db}
-	if o.StorePath == "" {
-		o.StorePath = env.getenv("HUNTPACK_DB")
-	}
-	if o.StorePath == "" {
-		o.StorePath = "huntpack.db"
-	}
 	if fl.since != "" {
 		ticks, ok := types.ParseTimeSpanLiteral(fl.since)
 		if !ok || ticks <= 0 {
@@ -241,7 +246,7 @@ func packExtraFiles(p *pack.Pack, formats []string) ([]pack.File, error) {
 				return nil, err
 			}
 			for _, o := range out {
-				files = append(files, pack.File{Path: "export/" + o.Path, Data: o.Data})
+				files = append(files, pack.File{Path: pack.ExportDir + "/" + o.Path, Data: o.Data})
 			}
 		}
 	}

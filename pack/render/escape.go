@@ -3,6 +3,9 @@ package render
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/huntpack/huntpack/intel"
 )
 
 // mdText escapes free text for Markdown: one line, with the characters
@@ -103,3 +106,13 @@ func fence(text, lang string) string {
 	}
 	return f + lang + "\n" + text + f + "\n"
 }
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// defang makes an IOC key safe to show (see intel.Defang).
+func defang(s string) string { return intel.Defang(s) }

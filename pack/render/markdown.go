@@ -67,7 +67,7 @@ func selectionText(s *pack.Selection) string {
 		p = append(p, "family "+mdText(s.Family))
 	}
 	if s.Since != "" {
-		since := "first seen in the last " + mdText(s.Since)
+		since := "seen in the last " + mdText(s.Since)
 		if !s.From.IsZero() {
 			since += " (since " + s.From.UTC().Format("2006-01-02") + ")"
 		}
@@ -135,13 +135,53 @@ func (m *mdWriter) iocSummary(p *pack.Pack) {
 			date(i.FirstSeen), date(i.LastSeen), confidence(i.Confidence), sourceCell(i))
 	}
 	m.s("\n")
+	m.multiPort(p)
 	if len(p.Skipped) > 0 {
-		m.f("**%d IOCs were left out** (not huntable as given):\n\n| Type | Value | Reason |\n|---|---|---|\n", len(p.Skipped))
+		m.f("**%d %s left out** (not huntable as given):\n\n| Type | Value | Reason |\n|---|---|---|\n", len(p.Skipped), plural(len(p.Skipped), "IOC was", "IOCs were"))
 		for _, s := range p.Skipped {
 			m.f("| %s | %s | %s |\n", mdText(s.Type), mdCode(intel.Defang(s.Value)), mdText(s.Reason))
 		}
 		m.s("\n")
 	}
+}
+
+// multiPort lists addresses the feed reports on several ports: a hit on
+// one of them on another port is more likely the same C2 than chance.
+func (m *mdWriter) multiPort(p *pack.Pack) {
+	ports := map[string][]int{}
+	var order []string
+	for _, i := range p.IOCs {
+		if i.Type != pack.TypeIPPort {
+			continue
+		}
+		if _, ok := ports[i.Value]; !ok {
+			order = append(order, i.Value)
+		}
+		ports[i.Value] = append(ports[i.Value], i.Port)
+	}
+	var multi []string
+	for _, ip := range order {
+		if len(ports[ip]) > 1 {
+			multi = append(multi, ip)
+		}
+	}
+	if len(multi) == 0 {
+		return
+	}
+	sort.SliceStable(multi, func(a, b int) bool { return len(ports[multi[a]]) > len(ports[multi[b]]) })
+	m.f("%d %s with several ports (the C2 listens on many; an `ip only` hit on them deserves a look):\n\n",
+		len(multi), plural(len(multi), "address appears", "addresses appear"))
+	m.s("| Address | Ports |\n|---|---|\n")
+	for _, ip := range multi {
+		ps := append([]int(nil), ports[ip]...)
+		sort.Ints(ps)
+		var txt []string
+		for _, x := range ps {
+			txt = append(txt, fmt.Sprint(x))
+		}
+		m.f("| %s | %s |\n", mdCode(intel.Defang(ip)), strings.Join(txt, ", "))
+	}
+	m.s("\n")
 }
 
 func firstSeenRange(iocs []pack.IOC) (first, last time.Time, ok bool) {
@@ -192,10 +232,23 @@ func confidence(c int) string {
 
 func sourceCell(i pack.IOC) string {
 	s := mdText(i.Source)
-	if i.SourceID != "" {
+	switch {
+	case i.SourceID == "":
+	case strings.EqualFold(i.Source, "threatfox") && allDigits(i.SourceID):
+		s += fmt.Sprintf(" [#%s](https://threatfox.abuse.ch/ioc/%s/)", i.SourceID, i.SourceID)
+	default:
 		s += " " + mdText("#"+i.SourceID)
 	}
 	return s
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (m *mdWriter) queries(p *pack.Pack) {
@@ -282,27 +335,49 @@ func (m *mdWriter) exclusions(p *pack.Pack) {
 			m.f("Description: %s\n\n", mdText(e.Reason))
 		}
 		m.f("Filter/Exclusion: exclude rows where %s.\n\n", ruleText(e))
-		var applied, na []string
-		for _, q := range p.Queries {
-			for _, st := range q.Exclusions {
-				if st.ID != e.ID {
-					continue
-				}
-				if st.Status == pack.StatusApplied {
-					applied = append(applied, fmt.Sprintf("%s (%s)", mdCode(q.ID), mdText(strings.Join(st.Columns, ", "))))
-				} else {
-					na = append(na, fmt.Sprintf("%s (no %s)", mdCode(q.ID), mdText(strings.Join(st.Missing, ", "))))
-				}
-			}
-		}
+		applied, na := exclusionTables(p, e.ID)
 		if len(applied) > 0 {
-			m.f("- Applied in: %s\n", strings.Join(applied, ", "))
+			m.f("- Applied in: %s\n", strings.Join(applied, "; "))
 		}
 		if len(na) > 0 {
-			m.f("- Not applicable to: %s\n", strings.Join(na, ", "))
+			m.f("- Not applicable to: %s\n", strings.Join(na, "; "))
 		}
 		m.s("\n")
 	}
+}
+
+// exclusionTables summarises one exclusion's statuses per table (all
+// parts of a split query share their table's status).
+func exclusionTables(p *pack.Pack, id string) (applied, na []string) {
+	seen := map[string]bool{}
+	for _, q := range p.Queries {
+		for _, st := range q.Exclusions {
+			if st.ID != id || seen[q.Table] {
+				continue
+			}
+			seen[q.Table] = true
+			n := 0
+			for _, o := range p.Queries {
+				if o.Table == q.Table {
+					n++
+				}
+			}
+			what := fmt.Sprintf("%s (%d %s", mdText(q.Table), n, plural(n, "query", "queries"))
+			if st.Status == pack.StatusApplied {
+				applied = append(applied, what+": "+mdText(strings.Join(st.Columns, ", "))+")")
+			} else {
+				na = append(na, what+": no "+mdText(strings.Join(st.Missing, ", "))+")")
+			}
+		}
+	}
+	return applied, na
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func ruleText(e pack.Exclusion) string {
@@ -318,9 +393,15 @@ func ruleText(e pack.Exclusion) string {
 }
 
 func (m *mdWriter) howToRun(p *pack.Pack) {
+	m.s("## Reading the results\n\n")
+	m.s("- `PortMatch` `ip:port`: the address and the port the feed reported; on a workstation or server this is the strongest sign of an implant talking to its C2.\n")
+	m.s("- `PortMatch` `ip only`: the address on another port. C2 servers listen on several ports and NAT rewrites them, but shared hosting and re-used VPS addresses also land here: check the process (`InitiatingProcessFileName`), the volume and the direction before escalating.\n")
+	m.s("- `IOCFirstSeen` later than the event: the address was in use before the feed saw it as a C2; it may have served something else then, or the infection is older than the report.\n")
+	m.s("- `MatchedOn` `SourceIP` / `LocalIP`: traffic from the IOC address (inbound or replies); `DestinationIP` / `RemoteIP`: traffic to it.\n\n")
 	m.s("## Running the hunt\n\n")
 	m.s("Locally, over exported or raw logs (CSV exports, CEF, Zeek, Sysmon, ...):\n\n")
-	m.s("    huntpack hunt . --logs ./logs\n\n")
+	m.s("    huntpack hunt . --logs ./logs\n")
+	m.s("    huntpack hunt . --logs ./exports --from 2026-07-01 --to 2026-07-26   # logs exported from the past\n\n")
 	m.f("In Sentinel or Defender XDR, paste a query file; change the window by editing `let %s = %s;` or with `huntpack hunt --lookback 30d`, which rewrites that statement only.\n", pack.LookbackParam, mdText(p.EffectiveLookback()))
 }
 
