@@ -13,6 +13,7 @@ type layout struct {
 	time  int   // -1 when none
 	hosts []int // host-name columns, in preference order
 	addrs []int // local endpoint address columns (host fallback)
+	reps  []int // reporting-device columns (last resort)
 	users []int
 	ports []int // per column: paired port column or -1
 }
@@ -21,8 +22,12 @@ type layout struct {
 // Defender, ASIM, Zeek, Sysmon and Suricata names the log readers use.
 var (
 	timeNames = []string{"TimeGenerated", "Timestamp", "EventTime", "TimeCreated", "UtcTime", "timestamp", "ts", "@timestamp", "StartTime"}
-	hostNames = []string{"DeviceName", "Computer", "Hostname", "HostName", "SrcHostname", "DvcHostname", "SourceHostName", "Dvc", "DeviceHostName", "host", "hostname"}
-	addrNames = []string{"LocalIP", "ClientIP", "SrcIpAddr", "SourceIP", "SourceIp", "id.orig_h", "id_orig_h", "src_ip", "SrcIP",
+	// hostNames name the endpoint itself; addrNames its address (used
+	// when no name is in the row); reporterNames the device that logged
+	// the event (a firewall, log forwarder or DNS server), a last resort.
+	hostNames     = []string{"DeviceName", "Hostname", "HostName", "SrcHostname", "SourceHostName", "DeviceHostName", "host", "hostname"}
+	reporterNames = []string{"Computer", "DvcHostname", "Dvc", "DeviceAddress"}
+	addrNames     = []string{"LocalIP", "ClientIP", "SrcIpAddr", "SourceIP", "SourceIp", "id.orig_h", "id_orig_h", "src_ip", "SrcIP",
 		// the other side, for an IOC that matched the source (inbound)
 		"DestinationIP", "DestinationIp", "DstIpAddr", "id.resp_h", "id_resp_h", "dest_ip"}
 	userNames = []string{"InitiatingProcessAccountName", "AccountName", "SourceUserName", "SrcUsername", "UserName", "User", "DestinationUserName", "TargetUserName", "ActorUsername", "user", "username"}
@@ -46,6 +51,7 @@ func newLayout(s types.Schema) layout {
 	}
 	l.hosts = indexes(s, hostNames)
 	l.addrs = indexes(s, addrNames)
+	l.reps = indexes(s, reporterNames)
 	l.users = indexes(s, userNames)
 	l.ports = make([]int, len(s))
 	for i, f := range s {
@@ -99,7 +105,9 @@ func portColumn(s types.Schema, name string) int {
 
 // host returns the host of a row: the first non-empty host-name column,
 // else the first endpoint address that is not the cell that matched the
-// IOC (source side first, so an inbound hit names its destination).
+// IOC (source side first, so an inbound hit names its destination), else
+// the device that reported the event (Computer: a DNS server or log
+// forwarder, not the endpoint).
 func (l layout) host(cells []string, matched int) string {
 	for _, i := range l.hosts {
 		if cells[i] != "" {
@@ -108,6 +116,11 @@ func (l layout) host(cells []string, matched int) string {
 	}
 	for _, i := range l.addrs {
 		if i != matched && cells[i] != "" {
+			return cells[i]
+		}
+	}
+	for _, i := range l.reps {
+		if cells[i] != "" {
 			return cells[i]
 		}
 	}

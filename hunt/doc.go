@@ -35,5 +35,7 @@
 // lines alone; the total suppressed is the candidates minus the rows the
 // full query returns (a hit two scenarios both exclude counts once in the
 // total and once for each scenario). Suppressed rows are attributed to
-// IOCs like hits, so every finding carries its own suppressed count.
+// IOCs like hits, so every finding carries its own suppressed count. The
+// per-scenario runs are skipped when nothing was suppressed (every
+// scenario removed 0) or the query has a single scenario (it removed all).
 package hunt

@@ -154,7 +154,13 @@ type ScanSummary struct {
 	Rows      int64         `json:"rows"`
 	Malformed int64         `json:"malformed"`
 	Elapsed   time.Duration `json:"elapsed_ns"`
+	// Warnings are the first problems the readers reported (file:line:
+	// message), at most MaxScanWarnings.
+	Warnings []string `json:"warnings,omitempty"`
 }
+
+// MaxScanWarnings caps ScanSummary.Warnings.
+const MaxScanWarnings = 20
 
 // RowsPerSecond is the scan rate.
 func (s ScanSummary) RowsPerSecond() float64 {

@@ -122,6 +122,9 @@ func runQuery(ctx context.Context, be Backend, q Query, w Window, b *Builder, sc
 	out, err := be.Run(ctx, q, q.Text, w)
 	if err != nil {
 		qr.Error = err.Error()
+		if ctx.Err() != nil {
+			qr.Error = "interrupted before it finished"
+		}
 		return err
 	}
 	qr.Warnings = append(qr.Warnings, out.Warnings...)
@@ -142,7 +145,18 @@ func suppressed(ctx context.Context, be Backend, q Query, w Window, kept *types.
 	}
 	gone := Difference(all.Batch, kept)
 	qr.Suppressed = b.AddSuppressed(q, gone)
-	for _, s := range q.scenarios() {
+	scs := q.scenarios()
+	switch {
+	case qr.Suppressed == 0: // nothing suppressed: no scenario removed anything
+		for _, s := range scs {
+			sc.add(s, q.Name, 0)
+		}
+		return nil
+	case len(scs) == 1: // one scenario removed it all
+		sc.add(scs[0], q.Name, qr.Suppressed)
+		return nil
+	}
+	for _, s := range scs {
 		only, err := be.Run(ctx, q, q.variant(s), w)
 		if err != nil {
 			qr.Error = fmt.Sprintf("counting hits suppressed by %q: %v", s, err)

@@ -231,3 +231,16 @@ func TestDifferenceMultiset(t *testing.T) {
 		t.Fatalf("difference has %d rows, want %d", d.Len, all.Len-1)
 	}
 }
+
+func FuzzDetectExclusions(f *testing.F) {
+	f.Add(remcosSpec().Queries[0].Text)
+	f.Add("// exclusion: x\n\n| where y")
+	f.Fuzz(func(t *testing.T, s string) {
+		n := len(strings.Split(s, "\n"))
+		for _, e := range DetectExclusions(s) {
+			if e.Line < 0 || e.Line >= n || e.Scenario == "" {
+				t.Fatalf("bad exclusion %+v", e)
+			}
+		}
+	})
+}

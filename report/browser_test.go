@@ -66,7 +66,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	if !strings.Contains(dom, `data-report-ok="3"`) {
 		t.Errorf("the report's script did not run to the end (no data-report-ok=\"3\"):\n%.2000s", dom)
 	}
-	for _, want := range []string{"46[.]151[.]182[.]76:8080", "Findings per IOC", "Hits per hour", "&lt;script&gt;alert", `class="bar"`} {
+	for _, want := range []string{"46[.]151[.]182[.]76:8080", "Findings per IOC", "Hits per hour", "&lt;script&gt;alert", `class="bar"`, "Name=&lt;script&gt;alert", "1 more hit not shown"} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered DOM lacks %q", want)
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"net"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -47,14 +48,16 @@ func defangScheme(v string) string {
 	return v
 }
 
-// cellDefanger defangs the IOC values (and any URL scheme) inside log
-// values shown to people.
+// cellDefanger defangs the IOC values (case-insensitively, as KQL's has
+// matches them) and any URL scheme inside log values shown to people.
 type cellDefanger struct {
-	repl *strings.Replacer
+	iocs   *regexp.Regexp // nil when there is nothing to defang
+	scheme *regexp.Regexp
 }
 
+var schemeRe = regexp.MustCompile(`(?i)\b(https?|ftp)://`)
+
 func newCellDefanger(inds []hunt.Indicator) cellDefanger {
-	var pairs []string
 	seen := map[string]bool{}
 	var vals []string
 	for _, ind := range inds {
@@ -66,19 +69,27 @@ func newCellDefanger(inds []hunt.Indicator) cellDefanger {
 			host, _ = hunt.SplitHostPort(ind.Value)
 		}
 		for _, v := range []string{ind.Value, host} {
-			if v != "" && !seen[v] && defangText(v) != v {
-				seen[v] = true
-				vals = append(vals, v)
+			k := strings.ToLower(v)
+			if v != "" && !seen[k] && defangText(v) != v {
+				seen[k] = true
+				vals = append(vals, regexp.QuoteMeta(v))
 			}
 		}
 	}
 	// Longest first, so a URL is replaced before the domain inside it.
 	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
-	for _, v := range vals {
-		pairs = append(pairs, v, defangText(v))
+	d := cellDefanger{scheme: schemeRe}
+	if len(vals) > 0 {
+		d.iocs = regexp.MustCompile("(?i)" + strings.Join(vals, "|"))
 	}
-	pairs = append(pairs, "http://", "hxxp://", "https://", "hxxps://", "HTTP://", "hxxp://", "HTTPS://", "hxxps://")
-	return cellDefanger{repl: strings.NewReplacer(pairs...)}
+	return d
 }
 
-func (d cellDefanger) cell(s string) string { return d.repl.Replace(s) }
+func (d cellDefanger) cell(s string) string {
+	if d.iocs != nil {
+		s = d.iocs.ReplaceAllStringFunc(s, defangText)
+	}
+	return d.scheme.ReplaceAllStringFunc(s, func(m string) string {
+		return defangScheme(m)
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huntpack/huntpack/hunt"
 )
@@ -27,6 +28,9 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"join":   strings.Join,
 	"window": windowText,
 	"plural": plural,
+	"stamp":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	"short":  shortTime,
+	"dur":    func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 }).Parse(htmlSource))
 
 // scriptHash is the CSP hash of the report's only script.
@@ -42,6 +46,7 @@ type htmlData struct {
 	Script   template.JS
 	Timeline svgTimeline
 	Evidence []htmlEvidence
+	HasUsers bool // some finding names users (else the column is left out)
 }
 
 // htmlEvidence is a finding's evidence with defanged cells.
@@ -69,6 +74,7 @@ func WriteHTML(w io.Writer, res *hunt.Result) error {
 		Timeline: newSVGTimeline(res.Timeline),
 	}
 	for _, f := range res.Findings {
+		data.HasUsers = data.HasUsers || len(f.Users) > 0
 		if f.Hits == 0 {
 			continue
 		}
@@ -96,8 +102,15 @@ func cells(e hunt.Evidence, d cellDefanger) []string {
 type svgTimeline struct {
 	Width, Height int
 	Bars          []svgBar
+	Ticks         []svgTick
 	Max           int
 	First, Last   string
+}
+
+// svgTick marks midnight UTC on the time axis.
+type svgTick struct {
+	X     string
+	Label string
 }
 
 type svgBar struct {
@@ -121,6 +134,7 @@ func newSVGTimeline(buckets []hunt.TimelineBucket) svgTimeline {
 	t.First = buckets[0].Start.Format("2006-01-02 15:00")
 	t.Last = buckets[len(buckets)-1].Start.Format("2006-01-02 15:00")
 	bw := float64(chartW-2*chartPad) / float64(len(buckets))
+	t.Ticks = dayTicks(buckets, bw)
 	for i, b := range buckets {
 		if b.Hits == 0 {
 			continue
@@ -136,3 +150,41 @@ func newSVGTimeline(buckets []hunt.TimelineBucket) svgTimeline {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
+
+// dayTicks returns a tick per day (per week beyond two weeks) for hourly
+// timelines up to about two months; none for longer or sparse ones.
+func dayTicks(buckets []hunt.TimelineBucket, bw float64) []svgTick {
+	n := len(buckets)
+	if n > 24*62 || n < 2 || buckets[n-1].Start.Sub(buckets[0].Start) != time.Duration(n-1)*time.Hour {
+		return nil
+	}
+	step := 1
+	if n > 24*14 {
+		step = 7
+	}
+	var out []svgTick
+	day := 0
+	for i, b := range buckets {
+		if b.Start.Hour() != 0 {
+			continue
+		}
+		if day%step == 0 {
+			out = append(out, svgTick{X: num(float64(chartPad) + bw*float64(i)), Label: b.Start.Format("01-02")})
+		}
+		day++
+	}
+	return out
+}
+
+// shortTime is a UTC time for people: seconds, and milliseconds only when
+// there are any.
+func shortTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.UTC()
+	if t.Nanosecond()/1e6 != 0 {
+		return t.Format("2006-01-02 15:04:05.000")
+	}
+	return t.Format("2006-01-02 15:04:05")
+}

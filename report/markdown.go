@@ -36,7 +36,7 @@ func writeMDSummary(w io.Writer, res *hunt.Result) {
 	rows := [][2]string{
 		{"Backend", res.Backend},
 		{"Window", windowText(res.Window)},
-		{"Started", isoTime(res.Started)},
+		{"Started", res.Started.UTC().Format("2006-01-02 15:04:05 UTC")},
 		{"Duration", res.Elapsed.Round(1e6).String()},
 		{"Hits", strconv.Itoa(t.Hits)},
 		{"IOCs hit", fmt.Sprintf("%d of %d", t.IOCsHit, len(res.Indicators))},
@@ -157,8 +157,8 @@ func rowText(e hunt.Evidence, d cellDefanger) string {
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
 	"#", `\#`, "!", `\!`, "|", `\|`, "~", `\~`, "<", "&lt;", ">", "&gt;", "&", "&amp;",
-	// no autolinks: "http\://" and "www\." are not recognised as links
-	":", `\:`, "www.", `www\.`, "WWW.", `WWW\.`,
+	// no autolinks: "http\://", "www\." and "a\@b" are not recognised as links
+	"://", `\://`, "www.", `www\.`, "WWW.", `WWW\.`, "@", `\@`,
 )
 
 var newlines = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")

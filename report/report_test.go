@@ -29,7 +29,7 @@ func fixture(t testing.TB, hostile string) *hunt.Result {
 			{Type: "url", Value: "http://evil.example/gate.php", ThreatType: "payload_delivery"},
 		},
 	}
-	b := hunt.NewBuilder(res, hunt.Limits{EvidencePerIOC: 2})
+	b := hunt.NewBuilder(res, hunt.Limits{EvidencePerIOC: 3})
 	s := types.Schema{{Name: "TimeGenerated", Type: types.DateTime}, {Name: "Computer", Type: types.String},
 		{Name: "DestinationIP", Type: types.String}, {Name: "DestinationPort", Type: types.Long}, {Name: "Name", Type: types.String}}
 	batch := types.NewBatch(s, 4)
@@ -48,6 +48,7 @@ func fixture(t testing.TB, hostile string) *hunt.Result {
 	add("2026-05-23T11:30:00Z", "wks-021", "46.151.182.76", 443, hostile)
 	add("2026-05-23T12:00:00Z", "dc01", "", 0, "www.sls.in.net")
 	add("2026-05-23T12:10:00Z", hostile, "10.0.0.1", 53, "unrelated.example")
+	add("2026-05-23T13:00:00Z", "wks-022", "46.151.182.76", 8080, "")
 	qr := hunt.QueryResult{Name: "01_net", Table: "CommonSecurityLog"}
 	b.AddHits(&qr, hunt.Query{Name: "01_net", Table: "CommonSecurityLog"}, batch)
 	qr.Suppressed = 1
@@ -94,7 +95,7 @@ func TestEscaping(t *testing.T) {
 		present []string
 	}{
 		{"html", []string{"<script>alert", "46.151.182.76", "<a ", "sls.in.net"}, []string{"46[.]151[.]182[.]76:8080", "&lt;script&gt;alert", "hxxp://evil[.]example/gate[.]php", "data-report-ok"}},
-		{"md", []string{"<script>", "](http", "46.151.182.76", "| sls.in.net"}, []string{`\|\*\[a\]`, `46\[.\]151\[.\]182\[.\]76\:8080`, "&lt;script&gt;"}},
+		{"md", []string{"<script>", "](http", "46.151.182.76", "| sls.in.net"}, []string{`\|\*\[a\]`, `46\[.\]151\[.\]182\[.\]76:8080`, `http\://x.test`, "&lt;script&gt;"}},
 		{"table", []string{"46.151.182.76:8080 "}, []string{"46[.]151[.]182[.]76:8080", "1 query FAILED", "(hxxp://x.test)"}},
 		{"csv", []string{"46.151.182.76"}, []string{"46[.]151[.]182[.]76:8080"}},
 	} {
@@ -129,7 +130,7 @@ func TestHTMLSelfContained(t *testing.T) {
 			t.Errorf("HTML references an external asset: %q", b)
 		}
 	}
-	if !strings.Contains(out, strings.ReplaceAll(scriptHash, "+", "&#43;")) || !strings.Contains(out, "<svg") || strings.Count(out, `class="bar"`) != 4 {
+	if !strings.Contains(out, strings.ReplaceAll(scriptHash, "+", "&#43;")) || !strings.Contains(out, "<svg") || strings.Count(out, `class="bar"`) != 5 {
 		t.Errorf("HTML lacks the CSP hash, the SVG timeline or its 4 bars")
 	}
 }
@@ -158,5 +159,20 @@ func TestDefang(t *testing.T) {
 func TestUnknownFormat(t *testing.T) {
 	if err := Write(&bytes.Buffer{}, "pdf", &hunt.Result{}, Options{}); err == nil || !strings.Contains(err.Error(), "pdf") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCellDefanger(t *testing.T) {
+	d := newCellDefanger([]hunt.Indicator{{Type: "domain", Value: "sls.in.net"}, {Type: "url", Value: "http://evil.example/gate.php"}, {Type: "ip:port", Value: "1.2.3.4:80"}})
+	for in, want := range map[string]string{
+		"SLS.IN.NET":                         "SLS[.]IN[.]NET",
+		"see HTTP://Evil.Example/gate.php?x": "see hxxp://Evil[.]Example/gate[.]php?x",
+		"https://other.example/a":            "hxxps://other.example/a",
+		"1.2.3.4 and 1.2.3.40":               "1[.]2[.]3[.]4 and 1[.]2[.]3[.]40",
+		"no ioc here":                        "no ioc here",
+	} {
+		if got := d.cell(in); got != want {
+			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -74,13 +74,24 @@ func writeQueryTable(w io.Writer, q hunt.QueryResult, d cellDefanger, opts Optio
 
 func writeFindingsTable(w io.Writer, res *hunt.Result) {
 	fmt.Fprintf(w, "\n== Findings per IOC\n")
-	cells := [][]string{{"IOC", "TYPE", "HITS", "FIRST HIT", "LAST HIT", "HOSTS", "USERS", "PORT", "EARLY", "SUPPRESSED"}}
+	users := false
 	for _, f := range res.Findings {
-		cells = append(cells, []string{
+		users = users || len(f.Users) > 0
+	}
+	hdr := []string{"IOC", "TYPE", "HITS", "FIRST HIT", "LAST HIT", "HOSTS"}
+	if users {
+		hdr = append(hdr, "USERS")
+	}
+	cells := [][]string{append(hdr, "TABLES", "PORT", "EARLY", "SUPPRESSED")}
+	for _, f := range res.Findings {
+		row := []string{
 			termCell(Defang(f.Indicator.Type, f.Indicator.Value), maxCell), termCell(f.Indicator.Type, 0),
-			strconv.Itoa(f.Hits), timeCell(f.FirstHit), timeCell(f.LastHit),
-			listCell(f.Hosts), listCell(f.Users), portCell(f), earlyCell(f), strconv.Itoa(f.Suppressed),
-		})
+			strconv.Itoa(f.Hits), timeCell(f.FirstHit), timeCell(f.LastHit), listCell(f.Hosts),
+		}
+		if users {
+			row = append(row, listCell(f.Users))
+		}
+		cells = append(cells, append(row, listCell(f.Tables), portCell(f), earlyCell(f), strconv.Itoa(f.Suppressed)))
 	}
 	writeAligned(w, cells, "   ")
 	fmt.Fprintln(w, "   PORT: hits where the port matched/total (ip:port IOCs); EARLY: hits before the IOC's first_seen")

@@ -18,6 +18,7 @@ import (
 	"github.com/huntpack/huntpack/kql/exec"
 	"github.com/huntpack/huntpack/kql/syntax"
 	"github.com/huntpack/huntpack/kql/types"
+	"github.com/huntpack/huntpack/logs"
 )
 
 // Backend runs queries locally. Create it with New.
@@ -92,6 +93,24 @@ type Progress struct {
 	Files, Bytes, Rows, Malformed int64
 }
 
+// TableBytes returns the total size of the files behind table name (0
+// when unknown): the work a full scan of it does, for progress bars.
+func (b *Backend) TableBytes(name string) int64 {
+	t, ok := b.cat.Catalog.Table(name)
+	if !ok {
+		return 0
+	}
+	ft, ok := t.(interface{ Files() []*logs.File })
+	if !ok {
+		return 0
+	}
+	var n int64
+	for _, f := range ft.Files() {
+		n += f.Size
+	}
+	return n
+}
+
 // Progress returns the counters of every scan so far (safe to call while
 // queries run).
 func (b *Backend) Progress() Progress { return b.cat.progress() }
@@ -106,6 +125,7 @@ func (b *Backend) ScanSummary() hunt.ScanSummary {
 		s.Rows += t.Rows
 		s.Malformed += t.Malformed
 	}
+	s.Warnings = b.cat.warnings(hunt.MaxScanWarnings)
 	return s
 }
 
@@ -144,6 +164,35 @@ func (c *countingCatalog) register(table string) *types.ScanStats {
 	c.scans[table] = append(c.scans[table], s)
 	c.mu.Unlock()
 	return s
+}
+
+// warnings returns up to max distinct reader warnings, in scan order.
+func (c *countingCatalog) warnings(max int) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	seen := map[string]bool{}
+	for _, name := range sortedKeys(c.scans) {
+		for _, s := range c.scans[name] {
+			for _, w := range s.Warnings() {
+				ws := w.String()
+				if len(out) < max && !seen[ws] {
+					seen[ws] = true
+					out = append(out, ws)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string][]*types.ScanStats) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (c *countingCatalog) progress() Progress {

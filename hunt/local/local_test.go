@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huntpack/huntpack/hunt"
 	"github.com/huntpack/huntpack/hunt/packspec"
@@ -117,4 +118,136 @@ func TestMain(m *testing.M) {
 		os.Stderr.WriteString("examples/remcos missing\n")
 	}
 	os.Exit(m.Run())
+}
+
+func TestScanWarnings(t *testing.T) {
+	dir := t.TempDir()
+	csv := "TimeGenerated,SourceIP,DestinationIP\n2026-05-23T09:14:02Z,10.0.0.1,46.151.182.76\nshort\n"
+	if err := os.WriteFile(filepath.Join(dir, "CommonSecurityLog.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := logs.Open(logs.OpenOptions{Dirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := New(cat, Options{})
+	spec := &hunt.Spec{Indicators: []hunt.Indicator{{Type: "ip", Value: "46.151.182.76"}},
+		Queries: []hunt.Query{{Name: "q", Table: "CommonSecurityLog", Text: `CommonSecurityLog | where DestinationIP == "46.151.182.76"`}}}
+	res, err := hunt.Run(context.Background(), spec, be, hunt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Totals.Hits != 1 || res.Scan.Malformed != 1 || len(res.Scan.Warnings) != 1 || !strings.Contains(res.Scan.Warnings[0], "CommonSecurityLog.csv:3") {
+		t.Errorf("hits %d, scan %+v", res.Totals.Hits, res.Scan)
+	}
+}
+
+// TestGeneratedPack builds a pack from the seed's IOCs with pack.Build
+// (default exclusions, 14d lookback) and runs it over the example logs:
+// the generated exclusion lines are found, suppressed hits are counted
+// and attributed, and the ports of ip:port IOCs are checked.
+func TestGeneratedPack(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	iocs := []pack.IOC{
+		{Type: pack.TypeIPPort, Value: "46.151.182.76", Port: 8080, FirstSeen: day("2026-05-22"), Confidence: 75, ThreatType: "botnet_cc", Source: "threatfox"},
+		{Type: pack.TypeIPPort, Value: "138.9.254.121", Port: 8015, FirstSeen: day("2026-05-22"), Confidence: 75, ThreatType: "botnet_cc", Source: "threatfox"},
+		{Type: pack.TypeDomain, Value: "sls.in.net", FirstSeen: day("2026-05-22"), Confidence: 75, ThreatType: "botnet_cc", Source: "threatfox"},
+		{Type: pack.TypeIPPort, Value: "193.29.13.23", Port: 5758, FirstSeen: day("2026-05-21"), Confidence: 75, ThreatType: "botnet_cc", Source: "threatfox"},
+	}
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	p, err := pack.Build(iocs, pack.BuildOptions{Family: "Remcos", Now: now, Lookback: "30d"})
+	if err != nil {
+		t.Skipf("pack.Build: %v", err)
+	}
+	spec, err := packspec.FromPack(p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := logs.Open(logs.OpenOptions{Dirs: []string{filepath.Join(remcos, "logs")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := hunt.Run(context.Background(), spec, New(cat, Options{Now: now}), hunt.Options{})
+	if err != nil {
+		for _, q := range res.Queries {
+			if q.Error != "" {
+				t.Logf("%s: %s\n%s", q.Name, q.Error, spec.Queries[0].Text)
+			}
+		}
+		t.Fatal(err)
+	}
+	if res.Totals.Hits == 0 {
+		t.Fatalf("no hits: %+v", res.Totals)
+	}
+	var exclLines int
+	for _, q := range spec.Queries {
+		exclLines += len(q.Exclusions)
+	}
+	t.Logf("%d queries, %d exclusion lines, totals %+v", len(spec.Queries), exclLines, res.Totals)
+	for _, s := range res.Scenarios {
+		t.Logf("scenario %q applied=%v suppressed=%d %s", s.Name, s.Applied, s.Suppressed, s.Note)
+	}
+	if exclLines == 0 || res.Totals.Suppressed != 1 {
+		t.Errorf("exclusion lines %d, suppressed %d; want >0 and 1 (the sqlservr.exe backup row)", exclLines, res.Totals.Suppressed)
+	}
+	for _, s := range res.Scenarios {
+		if strings.Contains(s.Name, "SQL Server Agent") && (!s.Applied || s.Suppressed != 1) {
+			t.Errorf("scenario %+v, want applied with 1 suppressed", s)
+		}
+	}
+	for _, f := range res.Findings {
+		if f.Indicator.Value == "193.29.13.23:5758" && f.Suppressed != 1 {
+			t.Errorf("193.29.13.23:5758 suppressed = %d, want 1", f.Suppressed)
+		}
+		if f.Indicator.Value == "46.151.182.76:8080" && f.BeforeFirstSeen != 1 {
+			t.Errorf("46.151.182.76:8080 before first_seen = %d, want 1", f.BeforeFirstSeen)
+		}
+	}
+}
+
+// sharedDir finds /work/shared (../shared from the repo root, or
+// $HUNTPACK_SHARED).
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("HUNTPACK_SHARED")
+	if dir == "" {
+		dir = "../../../shared"
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "logs", "azure-sentinel")); err != nil {
+		t.Skipf("shared data not found at %s (set HUNTPACK_SHARED): %v", dir, err)
+	}
+	return dir
+}
+
+// TestRealSonicWallExport hunts two ip:port IOCs in a real Sentinel
+// portal export (453 rows). Expected counts were taken from the CSV
+// independently: 142.250.71.10 appears once, on port 443; 10.5.3.52
+// three times, all on port 53.
+func TestRealSonicWallExport(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "data", "logs", "azure-sentinel")
+	cat, err := logs.Open(logs.OpenOptions{Tables: map[string][]string{"CommonSecurityLog": {filepath.Join(dir, "SonicWallFirewall_Query_Data.csv")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := &hunt.Spec{
+		Indicators: []hunt.Indicator{{Type: "ip:port", Value: "142.250.71.10:443"}, {Type: "ip:port", Value: "10.5.3.52:80"}},
+		Queries: []hunt.Query{{Name: "sonicwall", Table: "CommonSecurityLog", Text: `CommonSecurityLog
+| where DestinationIP in ("142.250.71.10", "10.5.3.52")
+| project TimeGenerated, Computer, SourceIP, DestinationIP, DestinationPort`}},
+	}
+	be := New(cat, Options{})
+	res, err := hunt.Run(context.Background(), spec, be, hunt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][3]int{}
+	for _, f := range res.Findings {
+		got[f.Indicator.Value] = [3]int{f.Hits, f.PortMatched, f.PortMismatched}
+	}
+	if got["142.250.71.10:443"] != [3]int{1, 1, 0} || got["10.5.3.52:80"] != [3]int{3, 0, 3} {
+		t.Errorf("findings (hits, port matched, mismatched) = %v", got)
+	}
+	if s := be.ScanSummary(); s.Rows != 453 {
+		t.Errorf("rows scanned = %d, want 453", s.Rows)
+	}
 }

@@ -74,6 +74,11 @@ func queryOf(p *pack.Pack, q pack.Query, lookback string) (hunt.Query, error) {
 	}
 	hq := hunt.Query{Name: q.ID, File: q.File, Table: q.Table, Text: text, IOCs: iocValues(p, q.IOCs)}
 	hq.Exclusions = hunt.DetectExclusions(text)
+	for i, e := range hq.Exclusions {
+		if ex, ok := p.Exclusion(e.Scenario); ok {
+			hq.Exclusions[i].Scenario = scenarioName(ex) // tagged with the rule's ID
+		}
+	}
 	if len(hq.Exclusions) == 0 {
 		hq.Exclusions = packExclusions(p, q, text)
 	}

@@ -73,3 +73,16 @@ func TestPackExclusions(t *testing.T) {
 		t.Errorf("exclusions = %+v", hq.Exclusions)
 	}
 }
+
+func FuzzReadmeIndicators(f *testing.F) {
+	f.Add("| Type | Value | First Seen | Confidence |\n|---|---|---|---|\n| ip:port | 1[.]2[.]3[.]4:80 | 2026-05-22 | 75% |\n")
+	f.Add("| Scenario | x |\n|---|\n| a |")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, ind := range readmeIndicators(s) {
+			if ind.Type == "" || ind.Value == "" {
+				t.Fatalf("empty indicator %+v", ind)
+			}
+		}
+		readmeSection(s, "Hypothesis")
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,6 +51,7 @@ type huntOptions struct {
 	strict         bool
 	evidence       int
 	rows           int
+	maxHits        int
 	flavour        string
 }
 
@@ -116,6 +118,7 @@ Exit codes:
 	f.BoolVar(&o.strict, "strict", false, "a malformed log record is an error (exit 3), not a warning")
 	f.IntVar(&o.evidence, "evidence", hunt.DefaultEvidencePerIOC, "evidence rows kept per IOC")
 	f.IntVar(&o.rows, "rows", hunt.DefaultRowsPerQuery, "rows kept per query")
+	f.IntVar(&o.maxHits, "max-hits", 1_000_000, "local: stop reading a query's result after this many rows (reported as a warning; 0: no limit)")
 	f.StringVar(&o.flavour, "flavour", "", `local schema flavour: "" (Sentinel) or "defenderxdr"`)
 	return cmd
 }
@@ -197,6 +200,8 @@ func huntWindow(o *huntOptions, now time.Time) (hunt.Window, string, error) {
 	return w, fmt.Sprintf("%ds", int64(end.Sub(w.From).Seconds()+0.999)), nil
 }
 
+var huntGUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
 // huntBackend picks the backend; the local one is also returned for
 // progress.
 func huntBackend(o *huntOptions, dir string, now time.Time, w hunt.Window) (hunt.Backend, *local.Backend, error) {
@@ -211,6 +216,9 @@ func huntBackend(o *huntOptions, dir string, now time.Time, w hunt.Window) (hunt
 	}
 	switch {
 	case o.workspace != "":
+		if !huntGUID.MatchString(o.workspace) {
+			return nil, nil, exitf(ExitBadInput, "--workspace %q: want the workspace ID, a GUID such as 11111111-2222-3333-4444-555555555555 (Log Analytics workspace > Overview > Workspace ID)", o.workspace)
+		}
 		c, err := sentinel.New(o.workspace, huntSentinelOptions)
 		if err != nil {
 			return nil, nil, withCode(ExitBackend, err)
@@ -259,7 +267,7 @@ func huntLocal(o *huntOptions, dir string, now time.Time, w hunt.Window) (hunt.B
 	if !w.To.IsZero() {
 		qnow = w.To // ago(lookback) then ends where the window ends
 	}
-	lb := local.New(cat, local.Options{Name: "local logs " + strings.Join(dirs, ", "), Now: qnow})
+	lb := local.New(cat, local.Options{Name: "local logs " + strings.Join(dirs, ", "), Now: qnow, MaxRows: o.maxHits})
 	return lb, lb, nil
 }
 
@@ -292,7 +300,13 @@ func huntWrite(env Env, o *huntOptions, res *hunt.Result) error {
 func huntExit(res *hunt.Result, runErr error, failOnFindings bool) error {
 	switch {
 	case res.Interrupted:
-		return exitf(ExitBackend, "interrupted after %d of the pack's queries; the report covers those", len(res.Queries))
+		done := 0
+		for _, q := range res.Queries {
+			if q.Error == "" {
+				done++
+			}
+		}
+		return exitf(ExitBackend, "interrupted after %d of the pack's queries; the report covers those", done)
 	case runErr == nil:
 	case huntBackendFailure(runErr):
 		return withCode(ExitBackend, runErr)
@@ -338,6 +352,12 @@ func huntSummary(w io.Writer, res *hunt.Result, queries int) {
 	if len(s.Tables) > 0 {
 		fmt.Fprintf(w, "  %-28s %10d rows  %4d files  %10s  %d malformed  %.0f rows/s\n", "total", s.Rows, s.Files, huntBytes(s.Bytes), s.Malformed, s.RowsPerSecond())
 	}
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
+	if n := s.Malformed - int64(len(s.Warnings)); n > 0 && len(s.Warnings) > 0 {
+		fmt.Fprintf(w, "  (%d more malformed records not listed; run with --strict to stop at the first)\n", n)
+	}
 	for _, q := range res.Queries {
 		if q.Error != "" {
 			fmt.Fprintf(w, "  query %s FAILED: %s\n", q.Name, q.Error)
@@ -376,6 +396,8 @@ type huntProgress struct {
 	start time.Time
 	cur   atomic.Int32
 	name  atomic.Value
+	base  atomic.Int64 // bytes read before the current query
+	total atomic.Int64 // bytes of the current query's table (0: unknown)
 	done  chan struct{}
 	wg    sync.WaitGroup
 }
@@ -399,6 +421,10 @@ func newHuntProgress(env Env, quiet bool, lb *local.Backend, n int) *huntProgres
 func (p *huntProgress) onQuery(i, n int, q hunt.Query) {
 	p.cur.Store(int32(i))
 	p.name.Store(q.Name)
+	if p.lb != nil {
+		p.base.Store(p.lb.Progress().Bytes)
+		p.total.Store(p.lb.TableBytes(q.Table))
+	}
 }
 
 func (p *huntProgress) loop(every time.Duration) {
@@ -435,6 +461,11 @@ func (p *huntProgress) line() string {
 	s := fmt.Sprintf("[%s%s] query %d/%d %s", strings.Repeat("#", fill), strings.Repeat("-", width-fill), i+1, p.n, p.name.Load())
 	if p.lb != nil {
 		pr := p.lb.Progress()
+		if total := p.total.Load(); total > 0 {
+			// Readers count a file's bytes when they open it, so this is
+			// the share of the table's files started, not bytes parsed.
+			s += fmt.Sprintf(" (%s of %s opened)", huntBytes(pr.Bytes-p.base.Load()), huntBytes(total))
+		}
 		secs := time.Since(p.start).Seconds()
 		rate := 0.0
 		if secs > 0 {

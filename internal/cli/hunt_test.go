@@ -20,6 +20,7 @@ import (
 	"github.com/huntpack/huntpack/hunt/local"
 	"github.com/huntpack/huntpack/kql/types"
 	"github.com/huntpack/huntpack/logs"
+	"github.com/huntpack/huntpack/pack"
 	"github.com/huntpack/huntpack/remote/adx"
 	"github.com/huntpack/huntpack/remote/sentinel"
 )
@@ -74,6 +75,7 @@ func TestHuntExitCodes(t *testing.T) {
 		{"two backends", []string{huntExample, "--logs", "x", "--workspace", "w"}, ExitBadInput, "pick one backend"},
 		{"bad adx target", []string{huntExample, "--adx", "nodatabase"}, ExitBadInput, "CLUSTER-URI/DATABASE"},
 		{"missing args", nil, ExitBadInput, "accepts 1 arg"},
+		{"workspace name not id", []string{huntExample, "--workspace", "my-sentinel"}, ExitBadInput, "a GUID"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,6 +94,13 @@ func TestHuntBadQueryExit2(t *testing.T) {
 	code, out, errs := runHuntCLI(t, dir, "--logs", filepath.Join(huntExample, "logs"))
 	if code != ExitBadInput || !strings.Contains(errs, "q.kql:2:") || !strings.Contains(out, "ERROR") {
 		t.Errorf("exit %d, stderr %q, stdout %q", code, errs, out)
+	}
+}
+
+func TestHuntMaxHits(t *testing.T) {
+	code, out, errs := runHuntCLI(t, huntExample, "--max-hits", "2")
+	if code != ExitOK || !strings.Contains(out, "01_CommonSecurityLog_ips (CommonSecurityLog): 2 hits") || !strings.Contains(out, "warning:") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
 	}
 }
 
@@ -233,7 +242,7 @@ func huntFakeRemote(t *testing.T) *httptest.Server {
 		switch r.URL.Path {
 		case "/v1/rest/auth/metadata":
 			io.WriteString(w, `{"AzureAD":{"LoginEndpoint":"https://login.microsoftonline.com","KustoServiceResourceId":"https://kusto.kusto.windows.net"}}`)
-		case "/v1/workspaces/ws-1/query":
+		case "/v1/workspaces/11111111-2222-3333-4444-555555555555/query":
 			json.NewDecoder(r.Body).Decode(&req)
 			w.Write(huntLABody(rowsFor(req.Query)))
 		case "/v2/rest/query":
@@ -273,23 +282,122 @@ func TestHuntRemoteSameFindings(t *testing.T) {
 	huntSentinelOptions = sentinel.Options{Credential: huntFakeCred{}, Endpoint: srv.URL + "/v1", Transport: srv.Client()}
 	huntADXOptions = adx.Options{Credential: huntFakeCred{}, HTTPClient: srv.Client()}
 
-	code, want, errs := runHuntCLI(t, huntExample, "--format", "json", "--quiet")
-	if code != ExitOK {
-		t.Fatalf("local: exit %d: %s", code, errs)
+	packs := []struct {
+		name, dir string
+		args      []string
+		want      string // must be in the local result
+	}{
+		{"seed", huntExample, nil, `"hits": 13`},
+		{"generated", huntGeneratedPack(t), []string{"--logs", filepath.Join(huntExample, "logs"), "--lookback", "30d"}, `"suppressed": 1`},
 	}
-	for _, backend := range [][]string{{"--workspace", "ws-1"}, {"--adx", srv.URL + "/SecurityLogs"}} {
-		t.Run(backend[0], func(t *testing.T) {
-			code, got, errs := runHuntCLI(t, append([]string{huntExample, "--format", "json", "--quiet"}, backend...)...)
-			if code != ExitOK {
-				t.Fatalf("exit %d: %s", code, errs)
-			}
-			a, b := huntComparable(t, want), huntComparable(t, got)
-			if !strings.Contains(a, `"hits": 13`) {
-				t.Fatalf("local run has not the 13 hits:\n%s", a)
-			}
-			if a != b {
-				t.Errorf("findings differ from the local run:\nlocal:\n%s\nremote:\n%s", a, b)
-			}
-		})
+	for _, pk := range packs {
+		code, want, errs := runHuntCLI(t, append([]string{pk.dir, "--format", "json", "--quiet"}, pk.args...)...)
+		if code != ExitOK {
+			t.Fatalf("%s local: exit %d: %s", pk.name, code, errs)
+		}
+		a := huntComparable(t, want)
+		if !strings.Contains(a, pk.want) {
+			t.Fatalf("%s: local run lacks %s:\n%s", pk.name, pk.want, a)
+		}
+		for _, backend := range [][]string{{"--workspace", "11111111-2222-3333-4444-555555555555"}, {"--adx", srv.URL + "/SecurityLogs"}} {
+			t.Run(pk.name+backend[0], func(t *testing.T) {
+				args := []string{pk.dir, "--format", "json", "--quiet"}
+				if len(pk.args) > 2 {
+					args = append(args, pk.args[2:]...) // the window, not --logs
+				}
+				code, got, errs := runHuntCLI(t, append(args, backend...)...)
+				if code != ExitOK {
+					t.Fatalf("exit %d: %s", code, errs)
+				}
+				if b := huntComparable(t, got); a != b {
+					t.Errorf("findings differ from the local run:\nlocal:\n%s\nremote:\n%s", a, b)
+				}
+			})
+		}
+	}
+}
+
+// huntGeneratedPack writes a pack built by pack.Build from the seed's
+// IOCs (default exclusions) to a temporary directory.
+func huntGeneratedPack(t *testing.T) string {
+	t.Helper()
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	iocs := []pack.IOC{
+		{Type: pack.TypeIPPort, Value: "46.151.182.76", Port: 8080, FirstSeen: day("2026-05-22"), Confidence: 75, ThreatType: "botnet_cc", Source: "threatfox"},
+		{Type: pack.TypeIPPort, Value: "138.9.254.121", Port: 8015, FirstSeen: day("2026-05-22"), Confidence: 75, ThreatType: "botnet_cc", Source: "threatfox"},
+		{Type: pack.TypeDomain, Value: "sls.in.net", FirstSeen: day("2026-05-22"), Confidence: 75, ThreatType: "botnet_cc", Source: "threatfox"},
+		{Type: pack.TypeIPPort, Value: "193.29.13.23", Port: 5758, FirstSeen: day("2026-05-21"), Confidence: 75, ThreatType: "botnet_cc", Source: "threatfox"},
+	}
+	p, err := pack.Build(iocs, pack.BuildOptions{Family: "Remcos", Now: huntNow(), Lookback: "14d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "remcos-generated")
+	if err := p.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestHuntInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := Run(ctx, []string{"hunt", huntExample}, Env{Stdout: &out, Stderr: &errb, Now: huntNow})
+	if code != ExitBackend || !strings.Contains(out.String(), "INTERRUPTED") || !strings.Contains(errb.String(), "interrupted after 0 of the pack's queries") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
+	}
+}
+
+func TestHuntProgressTerminal(t *testing.T) {
+	old := huntBarInterval
+	huntBarInterval = time.Millisecond
+	defer func() { huntBarInterval = old }()
+	cat, err := logs.Open(logs.OpenOptions{Dirs: []string{filepath.Join(huntExample, "logs")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := local.New(cat, local.Options{})
+	if _, err := lb.Run(context.Background(), hunt.Query{Name: "q"}, "DnsEvents | count", hunt.Window{}); err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	p := newHuntProgress(Env{Stderr: &errb, StderrIsTerminal: true}, false, lb, 1)
+	p.onQuery(0, 1, hunt.Query{Name: "dns", Table: "DnsEvents"})
+	p.base.Store(0) // as if the scan above ran inside this query
+	time.Sleep(20 * time.Millisecond)
+	p.stop()
+	s := errb.String()
+	if !strings.Contains(s, "\r\033[K[") || !strings.Contains(s, "dns (1.5 KiB of 1.5 KiB opened)") || !strings.Contains(s, "1 files") || !strings.Contains(s, "9 rows") || !strings.HasSuffix(s, "\r\033[K") {
+		t.Errorf("progress = %q", s)
+	}
+	var quiet bytes.Buffer
+	q := newHuntProgress(Env{Stderr: &quiet, StderrIsTerminal: true}, true, lb, 1)
+	time.Sleep(5 * time.Millisecond)
+	q.stop()
+	if quiet.Len() != 0 {
+		t.Errorf("--quiet printed %q", quiet.String())
+	}
+}
+
+// TestHuntExampleGolden pins the default table output of the example
+// pack (go test -update rewrites testdata/golden/hunt_remcos.table).
+func TestHuntExampleGolden(t *testing.T) {
+	code, out, errs := runHuntCLI(t, huntExample, "--quiet")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	path := filepath.Join("testdata", "golden", "hunt_remcos.table")
+	if *update {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, out)
 	}
 }

@@ -119,12 +119,14 @@ type Result struct {
 func (c *Client) Query(ctx context.Context, text string, from, to time.Time) (*Result, error) {
 	opts := []azkustodata.QueryOption{}
 	if !from.IsZero() || !to.IsZero() {
-		opts = append(opts, azkustodata.CustomQueryOption("query_datetimescope_column", c.timeColumn))
+		// The documented request properties, auto-applied as a filter on
+		// that column by the service.
+		opts = append(opts, azkustodata.QueryDateTimeScopeColumn(c.timeColumn))
 		if !from.IsZero() {
-			opts = append(opts, azkustodata.CustomQueryOption("query_datetimescope_from", from.UTC().Format(time.RFC3339Nano)))
+			opts = append(opts, azkustodata.QueryDateTimeScopeFrom(from.UTC()))
 		}
 		if !to.IsZero() {
-			opts = append(opts, azkustodata.CustomQueryOption("query_datetimescope_to", to.UTC().Format(time.RFC3339Nano)))
+			opts = append(opts, azkustodata.QueryDateTimeScopeTo(to.UTC()))
 		}
 	}
 	body, err := c.c.RawV2(ctx, c.db, kql.New("").AddUnsafe(text), opts)

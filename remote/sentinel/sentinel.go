@@ -12,10 +12,14 @@
 // retried by the SDK pipeline, honouring Retry-After, up to a limit), 400
 // (the query was rejected, with the service's message) and partial
 // results (HTTP 200 with an error object: the rows are kept and the error
-// becomes a warning).
+// becomes a warning). Log Analytics does not page query results (it
+// truncates them with a PartialError, which is reported). The response
+// body is decoded again with exact numbers, so long values above 2^53 keep
+// every digit.
 package sentinel
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -139,9 +143,19 @@ func (c *Client) Query(ctx context.Context, kql string, from, to time.Time) (*Re
 		w := c.wait
 		qo = &azlogs.QueryWorkspaceOptions{Options: &azlogs.QueryOptions{Wait: &w}}
 	}
-	resp, err := c.c.QueryWorkspace(ctx, c.workspace, body, qo)
+	var raw *http.Response
+	resp, err := c.c.QueryWorkspace(runtime.WithCaptureResponse(ctx, &raw), c.workspace, body, qo)
 	if err != nil {
 		return nil, explain(ctx, err)
+	}
+	if raw != nil {
+		// Decode the body again with json.Number, so long values above
+		// 2^53 keep every digit (the SDK decodes numbers as float64).
+		if payload, err := runtime.Payload(raw); err == nil {
+			if res, err := decodeExact(payload); err == nil {
+				return res, nil
+			}
+		}
 	}
 	res := &Result{}
 	for _, t := range resp.Tables {
@@ -153,6 +167,37 @@ func (c *Client) Query(ctx context.Context, kql string, from, to time.Time) (*Re
 	}
 	if resp.Error != nil {
 		res.Partial = errorText([]byte(resp.Error.Error()))
+	}
+	return res, nil
+}
+
+// decodeExact decodes a query response body
+// ({"tables":[{"name","columns":[{"name","type"}],"rows"}],"error"}) with
+// numbers kept exact.
+func decodeExact(payload []byte) (*Result, error) {
+	var body struct {
+		Tables []struct {
+			Name    string        `json:"name"`
+			Columns []rows.Column `json:"columns"`
+			Rows    [][]any       `json:"rows"`
+		} `json:"tables"`
+		Error json.RawMessage `json:"error"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if err := dec.Decode(&body); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	for _, t := range body.Tables {
+		b, err := rows.Batch(t.Columns, t.Rows)
+		if err != nil {
+			return nil, fmt.Errorf("sentinel: %w: bad response table: %v", ErrService, err)
+		}
+		res.Tables = append(res.Tables, Table{Name: t.Name, Batch: b})
+	}
+	if len(body.Error) > 0 && string(body.Error) != "null" {
+		res.Partial = errorText(body.Error)
 	}
 	return res, nil
 }

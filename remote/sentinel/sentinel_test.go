@@ -113,6 +113,21 @@ func TestRecordedResponse(t *testing.T) {
 
 const okBody = `{"tables":[{"name":"PrimaryResult","columns":[{"name":"RemoteIP","type":"string"},{"name":"RemotePort","type":"int"}],"rows":[["46.151.182.76",8080]]}]}`
 
+func TestLongPrecision(t *testing.T) {
+	s := newServer(t, reply{status: 200, body: `{"tables":[{"name":"PrimaryResult","columns":[{"name":"n","type":"long"},{"name":"d","type":"dynamic"}],"rows":[[9007199254740993,"{\"id\":9007199254740993}"]]}]}`})
+	res, err := s.client(t, fakeCred{}).Query(context.Background(), "T", time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Tables[0].Batch
+	if got := types.FormatValue(b.Cols[0].Value(0)); got != "9007199254740993" {
+		t.Errorf("long = %s, want 9007199254740993 (every digit)", got)
+	}
+	if got := types.FormatValue(b.Cols[1].Value(0)); got != `{"id":9007199254740993}` {
+		t.Errorf("dynamic = %s", got)
+	}
+}
+
 func TestFaults(t *testing.T) {
 	tests := []struct {
 		name    string

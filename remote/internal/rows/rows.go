@@ -17,8 +17,8 @@ import (
 // Column is a result column: its name and KQL (or .NET, for ADX v1
 // frames) type name.
 type Column struct {
-	Name string
-	Type string
+	Name string `json:"name"`
+	Type string `json:"type"`
 }
 
 // TypeOf maps a response column type name to a KQL type. Unknown names
