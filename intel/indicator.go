@@ -121,8 +121,9 @@ type Indicator struct {
 	// URLhaus id, MISP attribute uuid, STIX id), if any.
 	SourceID string `json:"source_id,omitempty"`
 
-	// Flags are context labels set by pruning, e.g. "cloud:amazon-aws",
-	// "dynamic-dns". A flagged indicator is kept (see intel/warnlist).
+	// Flags are context labels set by the feed ("compromised-host": a
+	// hacked legitimate site) or by pruning ("cloud:amazon-aws",
+	// "dynamic-dns"). A flagged indicator is kept (see intel/warnlist).
 	Flags []string `json:"flags,omitempty"`
 	// Decisions are the pruning decisions made about the indicator; an
 	// indicator with an ActionExclude decision is a false positive.

@@ -105,7 +105,8 @@ func invalid(t Type, v string, r Reason, detail string) error {
 // IPv4 address). Tags are trimmed and de-duplicated. It returns an
 // *InvalidError when the value is not a valid indicator of its type.
 func Normalize(in *Indicator) error {
-	v := Refang(in.Value)
+	raw := in.Value
+	v := Refang(raw)
 	if v == "" {
 		return invalid(in.Type, in.Value, ReasonEmpty, "")
 	}
@@ -138,8 +139,9 @@ func Normalize(in *Indicator) error {
 	if err != nil {
 		var ie *InvalidError
 		if errors.As(err, &ie) {
-			ie.Type, ie.Value = t, in.Value
+			ie.Type, ie.Value = t, raw
 		}
+		in.Value = raw
 		return err
 	}
 	in.Tags = CleanTags(in.Tags)

@@ -96,7 +96,7 @@ type feodoEntry struct {
 func parseFeodoJSON(data []byte, name string, res *Result) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := expectDelim(dec, '['); err != nil {
-		return jsonErr(name, data, err)
+		return jsonErrAt(name, data, dec.InputOffset(), err)
 	}
 	for i := 1; dec.More(); i++ {
 		var e feodoEntry

@@ -11,7 +11,10 @@
 package feed
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -143,12 +146,28 @@ func Parse(r io.Reader, name string, f Format) (*Result, error) {
 	return ParseBytes(data, name, f)
 }
 
-// ParseBytes is Parse over data in memory.
+// ParseBytes is Parse over data in memory. Gzip data is decompressed and
+// every file of a zip archive (ThreatFox and URLhaus serve their full dumps
+// zipped) is parsed, its positions named "archive.zip!member".
 func ParseBytes(data []byte, name string, f Format) (*Result, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return parseZip(data, name, f)
+	case bytes.HasPrefix(data, []byte("\x1f\x8b")):
+		plain, err := gunzip(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return ParseBytes(plain, name, f)
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if f == "" {
 		var err error
 		if f, err = Sniff(data); err != nil {
+			var pe *PosError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s:%d: %w", name, pe.Line+leadingLines(data), pe.Err)
+			}
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
@@ -253,4 +272,89 @@ func atPos(name string, line int) func() string {
 
 func atRecord(name, what string) func() string {
 	return func() string { return name + ": " + what }
+}
+
+// leadingLines counts the blank lines Sniff trimmed from the start of data.
+func leadingLines(data []byte) int {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	return bytes.Count(data[:len(data)-len(trimmed)], []byte("\n"))
+}
+
+// maxDecompressed bounds what one archive member or gzip stream may expand to.
+const maxDecompressed = 2 << 30
+
+func gunzip(data []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	defer zr.Close()
+	return readLimited(zr)
+}
+
+func readLimited(r io.Reader) ([]byte, error) {
+	out, err := io.ReadAll(io.LimitReader(r, maxDecompressed+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > maxDecompressed {
+		return nil, fmt.Errorf("decompresses to more than %d bytes", maxDecompressed)
+	}
+	return out, nil
+}
+
+// parseZip parses every regular file of a zip archive and merges the
+// results; the members must share one format.
+func parseZip(data []byte, name string, f Format) (*Result, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: zip: %w", name, err)
+	}
+	var out *Result
+	for _, zf := range zr.File {
+		if zf.FileInfo().IsDir() {
+			continue
+		}
+		member := name + "!" + zf.Name
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", member, err)
+		}
+		body, err := readLimited(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", member, err)
+		}
+		res, err := ParseBytes(body, member, f)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = res
+			continue
+		}
+		if res.Format != out.Format {
+			return nil, fmt.Errorf("%s: is %s, but the archive's first member is %s", member, res.Format, out.Format)
+		}
+		out.merge(res)
+	}
+	if out == nil {
+		return nil, fmt.Errorf("%s: empty zip archive", name)
+	}
+	return out, nil
+}
+
+func (r *Result) merge(o *Result) {
+	r.Indicators = append(r.Indicators, o.Indicators...)
+	for k, v := range o.Rejected {
+		r.Rejected[k] += v
+	}
+	for k, v := range o.Skipped {
+		r.Skipped[k] += v
+	}
+	for _, p := range o.Problems {
+		if len(r.Problems) < MaxProblems {
+			r.Problems = append(r.Problems, p)
+		}
+	}
 }

@@ -128,7 +128,9 @@ func mispEventIndicators(ev *mispEvent, name string, res *Result) {
 		}
 		value := a.Value
 		if typ == intel.TypeIPPort {
-			value = strings.Replace(value, "|", ":", 1)
+			if host, port, ok := strings.Cut(value, "|"); ok {
+				value = bracketV6(host) + ":" + port
+			}
 		}
 		tags := tagNames(ev.Tag, a.Tag)
 		fam := family

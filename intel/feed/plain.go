@@ -21,12 +21,32 @@ func parsePlain(data []byte, name string, res *Result) error {
 		if j := strings.Index(line, " #"); j >= 0 {
 			line = strings.TrimSpace(line[:j])
 		}
-		if f := strings.Fields(line); len(f) > 0 {
-			line = strings.Trim(f[0], `"',;`)
-		}
-		res.add(intel.Indicator{Value: line, Source: "plain"}, atPos(name, i+1))
+		res.add(intel.Indicator{Value: plainValue(line), Source: "plain"}, atPos(name, i+1))
 	}
 	return nil
+}
+
+// plainValue picks the IOC of a plain-list line: the first field, or the
+// second of a hosts-file line ("0.0.0.0 evil.example"); a first field
+// that is no IOC but whose text before a comma is ("1.2.3.4,comment") is
+// cut there.
+func plainValue(line string) string {
+	f := strings.Fields(line)
+	if len(f) == 0 {
+		return ""
+	}
+	if len(f) > 1 && (f[0] == "0.0.0.0" || f[0] == "127.0.0.1" || f[0] == "::") {
+		f = f[1:]
+	}
+	v := strings.Trim(f[0], `"',;`)
+	if _, ok := intel.Classify(intel.Refang(v)); !ok {
+		if head, _, found := strings.Cut(v, ","); found {
+			if _, ok := intel.Classify(intel.Refang(head)); ok {
+				return head
+			}
+		}
+	}
+	return v
 }
 
 // zeekTypes maps Zeek Intel types to indicator types ("" = classify).

@@ -14,7 +14,7 @@ import (
 //     "response" MISP; with numeric keys holding arrays the ThreatFox JSON
 //     export;
 //   - a JSON array of objects with "ip_address" is Feodo JSON, with
-//     "Event" MISP, with "ioc"/"ioc_value" ThreatFox;
+//     "Event" MISP, with "ioc"/"ioc_value" a ThreatFox API "data" list;
 //   - text with a "#fields" line naming "indicator" is a Zeek intel file;
 //     the ThreatFox, URLhaus and Feodo CSV exports are known by banner or
 //     header;
@@ -38,6 +38,10 @@ func Sniff(data []byte) (Format, error) {
 func sniffObject(t []byte) (Format, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(t, &top); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return "", &PosError{Line: lineOf(t, se.Offset), Err: fmt.Errorf("looks like JSON but is not valid: %w", err)}
+		}
 		return "", fmt.Errorf("looks like JSON but is not valid: %w", err)
 	}
 	switch {
@@ -71,6 +75,8 @@ func sniffArray(t []byte) (Format, bool) {
 		return FeodoJSON, true
 	case first["Event"] != nil:
 		return MISP, true
+	case first["ioc"] != nil || first["ioc_value"] != nil:
+		return ThreatFoxAPI, true
 	}
 	return "", false
 }
@@ -92,3 +98,13 @@ func sniffText(t []byte) Format {
 	}
 	return Plain
 }
+
+// PosError is an error at a line of the input.
+type PosError struct {
+	Line int
+	Err  error
+}
+
+func (e *PosError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+func (e *PosError) Unwrap() error { return e.Err }

@@ -33,6 +33,7 @@ type tfRecord struct {
 	Reporter         string          `json:"reporter"`
 	Reference        *string         `json:"reference"`
 	Tags             json.RawMessage `json:"tags"`
+	IsCompromised    json.RawMessage `json:"is_compromised"`
 }
 
 func deref(p *string) string {
@@ -100,7 +101,19 @@ func (r *tfRecord) indicator(id string) (intel.Indicator, bool) {
 		Reporter:   r.Reporter,
 		Source:     "threatfox",
 		SourceID:   id,
+		Flags:      compromisedFlag(rawString(r.IsCompromised)),
 	}, ok
+}
+
+// FlagCompromised marks a ThreatFox IOC on a compromised legitimate host
+// (is_compromised true): hits may come from ordinary visits to that site.
+const FlagCompromised = "compromised-host"
+
+func compromisedFlag(v string) []string {
+	if strings.EqualFold(strings.TrimSpace(v), "true") {
+		return []string{FlagCompromised}
+	}
+	return nil
 }
 
 func (res *Result) addThreatFox(r *tfRecord, id string, pos func() string) {
@@ -113,8 +126,12 @@ func (res *Result) addThreatFox(r *tfRecord, id string, pos func() string) {
 }
 
 // parseThreatFoxAPI reads an API response: {"query_status": "ok", "data": [...]}.
-// "no_result" gives no indicators; any other status is an error.
+// "no_result" gives no indicators; any other status is an error. A bare
+// "data" list (a saved answer without its envelope) is read too.
 func parseThreatFoxAPI(data []byte, name string, res *Result) error {
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
+		return threatFoxRecords(data, name, res)
+	}
 	var env struct {
 		Status string          `json:"query_status"`
 		Data   json.RawMessage `json:"data"`
@@ -129,8 +146,13 @@ func parseThreatFoxAPI(data []byte, name string, res *Result) error {
 	default:
 		return fmt.Errorf("%s: ThreatFox query_status %q: %s", name, env.Status, truncate(rawString(env.Data), 200))
 	}
+	return threatFoxRecords(env.Data, name, res)
+}
+
+// threatFoxRecords reads a JSON list of API IOC objects.
+func threatFoxRecords(list []byte, name string, res *Result) error {
 	var recs []tfRecord
-	if err := json.Unmarshal(env.Data, &recs); err != nil {
+	if err := json.Unmarshal(list, &recs); err != nil {
 		return fmt.Errorf("%s: ThreatFox data is not a list of IOCs: %w", name, err)
 	}
 	for i := range recs {
@@ -145,7 +167,7 @@ func parseThreatFoxAPI(data []byte, name string, res *Result) error {
 func parseThreatFoxJSON(data []byte, name string, res *Result) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := expectDelim(dec, '{'); err != nil {
-		return jsonErr(name, data, err)
+		return jsonErrAt(name, data, dec.InputOffset(), err)
 	}
 	for dec.More() {
 		tok, err := dec.Token()
@@ -297,6 +319,7 @@ func parseThreatFoxCSV(data []byte, name string, res *Result) error {
 			ConfidenceLevel: json.RawMessage(strconv.Quote(c.get(rec, "confidence_level"))),
 			Reporter:        c.get(rec, "reporter"),
 			Tags:            json.RawMessage(strconv.Quote(c.get(rec, "tags"))),
+			IsCompromised:   json.RawMessage(strconv.Quote(c.get(rec, "is_compromised"))),
 		}
 		alias, ref := c.get(rec, "malware_alias"), c.get(rec, "reference")
 		first, last := c.get(rec, "first_seen_utc"), c.get(rec, "last_seen_utc")

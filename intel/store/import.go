@@ -72,7 +72,7 @@ type importer struct {
 }
 
 const (
-	qSelectInd = `SELECT ` + indicatorCols + ` FROM indicators WHERE type = ? AND value = ?`
+	qSelectInd = `SELECT ` + indicatorCols + ` FROM indicators i WHERE i.type = ? AND i.value = ?`
 	qInsertInd = `INSERT INTO indicators (type, value, port, malware, malpedia, aliases, threat_type, confidence,
   first_seen, last_seen, tags, reference, reporter, flags, decisions, excluded, expires_at, created_run, updated_run)
   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
@@ -167,7 +167,10 @@ func (im *importer) one(in *intel.Indicator) error {
 	merged.Tags = slices.Clone(old.Tags)
 	merged.Malware.Aliases = slices.Clone(old.Malware.Aliases)
 	intel.Merge(&merged, in)
-	merged.Flags, merged.Decisions = in.Flags, in.Decisions
+	// Pruning decisions (and the flags they set) are today's verdict;
+	// flags from feeds accumulate.
+	merged.Flags = intel.CleanTags(append(feedFlags(&old.Indicator), in.Flags...))
+	merged.Decisions = in.Decisions
 	sightChanged, err := im.upsertSighting(old.ID, in, exp)
 	if err != nil {
 		return err
@@ -333,4 +336,19 @@ func (im *importer) finish(rej intel.Rejects) error {
 		return fmt.Errorf("store: record run: %w", err)
 	}
 	return nil
+}
+
+// feedFlags returns in's flags that were not set by a pruning decision.
+func feedFlags(in *intel.Indicator) []string {
+	pruned := map[string]bool{}
+	for _, d := range in.Decisions {
+		pruned[d.List], pruned["cloud:"+d.List] = true, true
+	}
+	var out []string
+	for _, f := range in.Flags {
+		if !pruned[f] {
+			out = append(out, f)
+		}
+	}
+	return out
 }

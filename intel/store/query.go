@@ -10,8 +10,9 @@ import (
 	"github.com/huntpack/huntpack/intel"
 )
 
-const indicatorCols = `id, type, value, port, malware, malpedia, aliases, threat_type, confidence, first_seen, last_seen,
-  tags, reference, reporter, flags, decisions, expires_at`
+const indicatorCols = `i.id, i.type, i.value, i.port, i.malware, i.malpedia, i.aliases, i.threat_type, i.confidence,
+  i.first_seen, i.last_seen, i.tags, i.reference, i.reporter, i.flags, i.decisions, i.expires_at,
+  (SELECT coalesce(group_concat(source, ','), '') FROM (SELECT DISTINCT source FROM sightings s WHERE s.indicator_id = i.id ORDER BY source))`
 
 const sightingCols = `source, source_id, malware, malpedia, aliases, threat_type, confidence, first_seen, last_seen,
   tags, reference, reporter, first_run, last_run, expires_at`
@@ -20,11 +21,11 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanIndicator(sc scanner) (Record, error) {
 	var r Record
-	var typ, aliases, tags, flags, decisions string
+	var typ, aliases, tags, flags, decisions, sources string
 	var port int
 	var first, last, exp int64
 	err := sc.Scan(&r.ID, &typ, &r.Value, &port, &r.Malware.Name, &r.Malware.Malpedia, &aliases, &r.ThreatType,
-		&r.Confidence, &first, &last, &tags, &r.Reference, &r.Reporter, &flags, &decisions, &exp)
+		&r.Confidence, &first, &last, &tags, &r.Reference, &r.Reporter, &flags, &decisions, &exp, &sources)
 	if err != nil {
 		return r, err
 	}
@@ -33,6 +34,9 @@ func scanIndicator(sc scanner) (Record, error) {
 	r.Malware.Aliases = parseList(aliases)
 	r.FirstSeen, r.LastSeen, r.ExpiresAt = fromUnix(first), fromUnix(last), fromUnix(exp)
 	r.Tags, r.Flags, r.Decisions = parseList(tags), parseList(flags), parseDecisions(decisions)
+	if sources != "" {
+		r.Sources = strings.Split(sources, ",")
+	}
 	switch r.Type {
 	case intel.TypeIPv4, intel.TypeIPv6:
 		r.IP, _ = intel.ParseIP(r.Value)
@@ -141,7 +145,7 @@ func (s *Store) Get(ctx context.Context, k intel.Key, now time.Time) (rec Record
 	if now.IsZero() {
 		now = time.Now()
 	}
-	row := s.db.QueryRowContext(ctx, "SELECT "+indicatorCols+" FROM indicators WHERE type = ? AND value = ?", string(k.Type), k.Value)
+	row := s.db.QueryRowContext(ctx, "SELECT "+indicatorCols+" FROM indicators i WHERE i.type = ? AND i.value = ?", string(k.Type), k.Value)
 	rec, err = scanIndicator(row)
 	if err == sql.ErrNoRows {
 		return Record{}, false, nil

@@ -149,6 +149,8 @@ type Record struct {
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 	// Active is ExpiresAt after the query's Now.
 	Active bool `json:"active"`
+	// Sources are the names of the sources that reported the indicator.
+	Sources []string `json:"sources,omitempty"`
 	// Sightings are the per-source reports, oldest first (filled by Get
 	// and by Query when the filter asks for them).
 	Sightings []Sighting `json:"sightings,omitempty"`

@@ -31,7 +31,59 @@ func (s *Set) Explain(in *intel.Indicator) []Finding {
 	for _, l := range s.Lists {
 		out = append(out, s.check(l, in)...)
 	}
+	if !excludedBy(out, Bogon) {
+		out = append(out, specialUse(in)...)
+	}
 	return out
+}
+
+func excludedBy(fs []Finding, c Category) bool {
+	for _, f := range fs {
+		if f.Category == c && f.Action == intel.ActionExclude {
+			return true
+		}
+	}
+	return false
+}
+
+// SpecialUse is the name of the built-in check for special-purpose
+// addresses and names the MISP lists do not cover (IPv6 loopback, unique
+// local and multicast ranges; the reserved TLDs of RFC 2606 / 6761 / 6762
+// / 8375 and ICANN's .internal).
+const SpecialUse = "special-use"
+
+// specialTLDs are reserved top-level names (and home.arpa) no public
+// indicator can live under.
+var specialTLDs = []string{"test", "example", "invalid", "localhost", "local", "internal", "home.arpa"}
+
+func specialUse(in *intel.Indicator) []Finding {
+	mk := func(reason string) []Finding {
+		return []Finding{{List: SpecialUse, Category: Bogon, Action: intel.ActionExclude, Reason: reason}}
+	}
+	ip := in.IP
+	host := in.Host()
+	if in.Type == intel.TypeURL {
+		if a, err := netip.ParseAddr(host); err == nil {
+			ip = a.Unmap()
+		}
+	}
+	if ip.IsValid() {
+		switch {
+		case ip.IsUnspecified(), ip.IsLoopback(), ip.IsPrivate(), ip.IsMulticast(),
+			ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast(), ip.IsInterfaceLocalMulticast():
+			return mk(fmt.Sprintf("%s is a special-purpose address (loopback, private, link-local or multicast)", ip))
+		}
+		return nil
+	}
+	if in.Type != intel.TypeDomain && in.Type != intel.TypeURL {
+		return nil
+	}
+	for _, tld := range specialTLDs {
+		if host == tld || strings.HasSuffix(host, "."+tld) {
+			return mk(fmt.Sprintf("%s is under the reserved name .%s", host, tld))
+		}
+	}
+	return nil
 }
 
 // Check returns the decisions about in: the findings that are not ignored.
@@ -197,6 +249,10 @@ func (s *Set) checkHostname(l *List, host, subject, act string) []Finding {
 			continue
 		}
 		aboveReg := reg != "" && len(d) < len(reg)
+		if act == intel.ActionExclude && d == host && (reg == "" || s.suffixes[d]) {
+			return []Finding{{List: l.Name, Category: l.Category, Action: ActionIgnored,
+				Reason: fmt.Sprintf("%s lists %s, which is itself a public suffix; the suffix lists decide", l.Name, d)}}
+		}
 		if act == intel.ActionExclude && (aboveReg || s.suffixes[d] || d != host && isPublicSuffix(d)) {
 			return []Finding{{List: l.Name, Category: l.Category, Action: ActionIgnored,
 				Reason: fmt.Sprintf("%s lists %s, a public suffix; %s is registered under it by someone else (registrable domain %s)",

@@ -7,7 +7,8 @@
 // flag it and lower its confidence (real C2 servers live on rented cloud
 // machines); dynamic DNS flags it. Nothing is dropped silently: every
 // decision names the list and the reason, and Explain also reports the
-// matches it deliberately ignored.
+// matches it deliberately ignored. A built-in check (SpecialUse) covers the
+// special-purpose addresses and reserved names the lists miss.
 //
 // Host names are matched by registrable domain using the Public Suffix
 // List (golang.org/x/net/publicsuffix): an exclude list entry that is a
@@ -252,7 +253,11 @@ func parsePrefix(e string) (netip.Prefix, error) {
 		if err != nil {
 			return p, err
 		}
-		return netip.PrefixFrom(p.Addr().Unmap(), p.Bits()).Masked(), nil
+		a, bits := p.Addr(), p.Bits()
+		if a.Is4In6() && bits >= 96 {
+			a, bits = a.Unmap(), bits-96
+		}
+		return netip.PrefixFrom(a, bits).Masked(), nil
 	}
 	a, err := netip.ParseAddr(e)
 	if err != nil {

@@ -212,15 +212,19 @@ func runIntelImport(cmd *cobra.Command, env Env, o intelImportOptions, files []s
 	}
 	defer st.Close()
 	var sums []intelImportSummary
-	var failed error
+	failed := 0
 	for _, f := range files {
 		res, err := intelReadFeed(env, f, format)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "huntpack: %v\n", err)
-			failed = withCode(ExitBadInput, fmt.Errorf("%d of %d files not imported", intelCountFailed(failed)+1, len(files)))
+			fmt.Fprintf(env.Stderr, "huntpack: %v\n", export.Visible(err.Error()))
+			failed++
 			continue
 		}
-		sum, err := intelImportResult(cmd.Context(), env, st, wl, res, f, o.source, expire)
+		origin := f
+		if f == "-" {
+			origin = "<stdin>"
+		}
+		sum, err := intelImportResult(cmd.Context(), env, st, wl, res, origin, o.source, expire)
 		if err != nil {
 			return withCode(ExitBackend, err)
 		}
@@ -234,15 +238,10 @@ func runIntelImport(cmd *cobra.Command, env Env, o intelImportOptions, files []s
 			return err
 		}
 	}
-	return failed
-}
-
-func intelCountFailed(err error) int {
-	if err == nil {
-		return 0
+	if failed > 0 {
+		return exitf(ExitBadInput, "%d of %d files not imported", failed, len(files))
 	}
-	n, _ := strconv.Atoi(strings.Fields(err.Error())[0])
-	return n
+	return nil
 }
 
 func intelReadFeed(env Env, name string, format feed.Format) (*feed.Result, error) {
@@ -546,7 +545,7 @@ func runIntelList(cmd *cobra.Command, env Env, o intelFilterOptions) error {
 	}
 	items := make([]export.Item, len(recs))
 	for i, r := range recs {
-		items[i] = export.Item{Indicator: r.Indicator, Active: r.Active, ExpiresAt: r.ExpiresAt}
+		items[i] = export.Item{Indicator: r.Indicator, Active: r.Active, ExpiresAt: r.ExpiresAt, Sources: r.Sources}
 	}
 	opts := export.Options{Defang: o.defang, Now: now, SentinelSTIX: o.sentinel, Title: "huntpack intel export"}
 	if o.out == "" {
@@ -678,7 +677,7 @@ func printIntelShow(w io.Writer, e intelShowEntry) {
 	fmt.Fprintf(tw, "reference\t%s\n", v(intel.Defang(e.Reference)))
 	fmt.Fprintf(tw, "flags\t%s\n", v(strings.Join(e.Flags, ", ")))
 	for _, d := range e.Decisions {
-		fmt.Fprintf(tw, "decision\t%s by %s: %s\n", d.Action, d.List, v(d.Reason))
+		fmt.Fprintf(tw, "decision\t%s by %s: %s\n", d.Action, d.List, v(intel.Defang(d.Reason)))
 	}
 	tw.Flush()
 	for _, s := range e.Sightings {
@@ -806,7 +805,7 @@ type intelWhyReport struct {
 	Registered string             `json:"registrable_domain,omitempty"`
 	Findings   []warnlist.Finding `json:"findings"`
 	Verdict    string             `json:"verdict"`
-	Stored     []intelShowEntry        `json:"stored"`
+	Stored     []intelShowEntry   `json:"stored"`
 }
 
 func runIntelWhy(cmd *cobra.Command, env Env, o intelPruneOptions, format, value string) error {
@@ -866,9 +865,13 @@ func writeIntelWhy(w io.Writer, format string, rep intelWhyReport) error {
 		return intelWriteJSON(w, rep)
 	}
 	v := export.Visible
-	fmt.Fprintf(w, "input:     %s\n", v(intel.Defang(rep.Input)))
-	if rep.Refanged != rep.Input {
-		fmt.Fprintf(w, "refanged:  %s (defanged: %s)\n", v(intel.Defang(rep.Refanged)), v(intel.Defang(rep.Refanged)))
+	if rep.Refanged == strings.TrimSpace(rep.Input) {
+		fmt.Fprintf(w, "input:     %s\n", v(intel.Defang(rep.Input)))
+	} else {
+		fmt.Fprintf(w, "input:     %s (defanged)\n", v(rep.Input))
+	}
+	if rep.Refanged != strings.TrimSpace(rep.Input) {
+		fmt.Fprintf(w, "refanged:  the input was defanged; shown defanged again: %s\n", v(intel.Defang(rep.Refanged)))
 	}
 	if rep.Invalid != "" {
 		fmt.Fprintf(w, "invalid:   %s\nverdict:   %s\n", v(intel.Defang(rep.Invalid)), rep.Verdict)
@@ -943,4 +946,3 @@ func newIntelRunsCmd(ctx context.Context, env Env) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
 	return cmd
 }
-
