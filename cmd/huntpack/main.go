@@ -17,7 +17,16 @@ func main() {
 		Stdout: os.Stdout,
 		Stderr: os.Stderr,
 		Getenv: os.Getenv,
+
+		StderrIsTerminal: isTerminal(os.Stderr),
 	})
 	stop()
 	os.Exit(code)
+}
+
+// isTerminal reports whether f is a character device (a terminal), which
+// turns on the progress bar.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
