@@ -35,6 +35,13 @@ func TestCheckCommand(t *testing.T) {
 		{"json", []string{"check", "--no-schema", "--format", "json", good, bad}, "", ExitFindings,
 			`{"file":"` + good + `","ok":true,"diagnostics":[]}` + "\n" +
 				`{"file":"` + bad + `","ok":false,"diagnostics":[{"line":2,"col":10,"severity":"error","message":"expected an expression, found end of query"}]}` + "\n"},
+		{"schema: unknown column", []string{"check", "-"}, "DeviceProcessEvents\n| where FileNme has 'x'", ExitFindings,
+			"-:2:9: unknown column \"FileNme\" (not in DeviceProcessEvents); did you mean \"FileName\"?\n| where FileNme has 'x'\n        ^~~~~~~\n"},
+		{"schema: unknown table", []string{"check", "-"}, "DeviceProcesEvents | take 1", ExitFindings,
+			"-:1:1: unknown table \"DeviceProcesEvents\"; did you mean \"DeviceProcessEvents\"?\nDeviceProcesEvents | take 1\n^~~~~~~~~~~~~~~~~~\n"},
+		{"schema: pipeline columns", []string{"check", "-"}, "DnsEvents | extend D = tolower(Name) | summarize n = count() by D | where n > 5", ExitOK, ""},
+		{"set is ignored with a note", []string{"check", "--no-schema", "-"}, "set notruncation;\nT | take 1", ExitOK,
+			"-:1:5: info: set option \"notruncation\" is ignored\nset notruncation;\n    ^~~~~~~~~~~~\n"},
 		{"missing file", []string{"check", filepath.Join(dir, "nope.kql")}, "", ExitBadInput, ""},
 		{"bad format", []string{"check", "--format", "xml", good}, "", ExitBadInput, ""},
 	}

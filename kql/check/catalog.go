@@ -14,7 +14,29 @@ type embeddedCatalog struct{ flavour string }
 func EmbeddedCatalog(flavour string) Catalog { return embeddedCatalog{flavour} }
 
 func (c embeddedCatalog) Table(name string) (types.Schema, bool) {
-	return schema.LookupFlavour(name, c.flavour)
+	s, ok := schema.LookupFlavour(name, c.flavour)
+	if !ok || c.flavour != "" {
+		return s, ok
+	}
+	// Every Log Analytics table also has the standard columns, which the
+	// per-table reference pages do not always list.
+	out := append(types.Schema(nil), s...)
+	for _, f := range standardColumns {
+		if out.Index(f.Name) < 0 {
+			out = append(out, f)
+		}
+	}
+	return out, true
+}
+
+// standardColumns are present in every Log Analytics table
+// (learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns).
+var standardColumns = []types.Field{
+	{Name: "TenantId", Type: types.String}, {Name: "Type", Type: types.String},
+	{Name: "TimeGenerated", Type: types.DateTime}, {Name: "SourceSystem", Type: types.String},
+	{Name: "_ResourceId", Type: types.String}, {Name: "_SubscriptionId", Type: types.String},
+	{Name: "_ItemId", Type: types.String}, {Name: "_IsBillable", Type: types.String},
+	{Name: "_BilledSize", Type: types.Real}, {Name: "_TimeReceived", Type: types.DateTime},
 }
 
 func (c embeddedCatalog) Names() []string { return schema.Names() }

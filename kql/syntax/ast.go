@@ -43,34 +43,34 @@ type Query struct {
 // expression, a *FunctionExpr (lambda or view), or a *MaterializeExpr-style
 // call (a *CallExpr named "materialize").
 type LetStmt struct {
-	Loc   Span
+	Loc   Span   // source span of the node
 	Name  *Ident // the bound name
 	Value Expr   // the bound value
 }
 
 // DeclareStmt is `declare query_parameters(name:type [= default], ...)`.
 type DeclareStmt struct {
-	Loc    Span
+	Loc    Span     // source span of the node
 	Params []*Param // the declared parameters
 }
 
 // SetStmt is `set name [= value]`. Set options are accepted and ignored
 // (the parser reports an info diagnostic).
 type SetStmt struct {
-	Loc   Span
+	Loc   Span   // source span of the node
 	Name  string // option name, e.g. "query_now" or "notruncation"
 	Value Expr   // option value; nil when the option has no value
 }
 
 // ExprStmt is a query expression statement (normally tabular).
 type ExprStmt struct {
-	Loc  Span
-	Expr Expr
+	Loc  Span // source span of the node
+	Expr Expr // the expression
 }
 
 // BadStmt stands for a statement that could not be parsed.
 type BadStmt struct {
-	Loc Span
+	Loc Span // source span of the node
 }
 
 // ---------------------------------------------------------------------------
@@ -80,7 +80,7 @@ type BadStmt struct {
 // (Name "$left"/"$right"), or a bracketed name ['My Column'] (Quoted set,
 // Name unescaped).
 type Ident struct {
-	Loc    Span
+	Loc    Span   // source span of the node
 	Name   string // the name without brackets or quotes
 	Quoted bool   // written as ['...'] or ["..."]
 }
@@ -88,15 +88,15 @@ type Ident struct {
 // WildcardExpr is a name pattern containing '*', e.g. `union Security*`
 // or `project-away Col*`.
 type WildcardExpr struct {
-	Loc     Span
+	Loc     Span   // source span of the node
 	Pattern string // the pattern text, '*' matches any run of characters
 }
 
 // ColumnDecl is `name:type` in datatable/externaldata schemas, parse-kv
 // key lists, parse patterns, scan declarations and tabular parameter schemas.
 type ColumnDecl struct {
-	Loc  Span
-	Name *Ident
+	Loc  Span       // source span of the node
+	Name *Ident     // the name
 	Type types.Type // declared type; types.String when omitted in parse patterns
 	// TypeGiven reports whether the type was written in the source.
 	TypeGiven bool
@@ -105,15 +105,15 @@ type ColumnDecl struct {
 // Param is one lambda or query parameter: `name:type [= default]`, or a
 // tabular parameter `T:(col:type, ...)` / `T:(*)`.
 type Param struct {
-	Loc  Span
-	Name *Ident
+	Loc  Span       // source span of the node
+	Name *Ident     // the name
 	Type types.Type // scalar type (meaningless when Tabular)
 	// Tabular is set for tabular parameters; Columns then holds the
 	// required schema and Star reports `(*)` (any schema, or extra columns).
 	Tabular bool
-	Columns []*ColumnDecl
-	Star    bool
-	Default Expr // default value, or nil
+	Columns []*ColumnDecl // declared columns, in order
+	Star    bool          // `*` was written
+	Default Expr          // default value, or nil
 }
 
 // OpParam is an operator parameter written `name=value` before the
@@ -122,9 +122,9 @@ type Param struct {
 // with_itemindex=Idx, flags=... Name keeps its spelling (e.g.
 // "hint.strategy"); Value is usually an *Ident or *Literal.
 type OpParam struct {
-	Loc   Span
-	Name  string
-	Value Expr
+	Loc   Span   // source span of the node
+	Name  string // the name
+	Value Expr   // the value
 }
 
 // ---------------------------------------------------------------------------
@@ -141,8 +141,8 @@ type OpParam struct {
 //   - typed nulls (long(null), datetime(null), dynamic(null)...) have Null set;
 //     a bare `null` is types.Null.
 type Literal struct {
-	Loc   Span
-	Value types.Value
+	Loc   Span        // source span of the node
+	Value types.Value // the value
 	// Raw is the source text of the literal (informational; the printer
 	// prints from Value).
 	Raw string
@@ -153,9 +153,12 @@ type Literal struct {
 // TypeofExpr is `typeof(type)`, e.g. in `mv-expand x to typeof(string)`.
 // For a tabular schema `typeof(a:string, b:long)` Columns is set instead.
 type TypeofExpr struct {
-	Loc     Span
-	Type    types.Type
-	Columns []*ColumnDecl
+	Loc     Span          // source span of the node
+	Type    types.Type    // scalar type
+	Columns []*ColumnDecl // declared columns, in order
+	// Star is set for `typeof(*)` (any schema, e.g. python plugin output),
+	// alone or after Columns.
+	Star bool
 }
 
 // Op is a binary or unary operator.
@@ -250,36 +253,36 @@ func (o Op) String() string {
 // BinaryExpr is `X Op Y` for logical, comparison, arithmetic and string
 // operators (not in/has_any/between, see InExpr and BetweenExpr).
 type BinaryExpr struct {
-	Loc   Span
-	Op    Op
+	Loc   Span // source span of the node
+	Op    Op   // the operator
 	OpLoc Span // span of the operator token(s)
-	X, Y  Expr
+	X, Y  Expr // left and right operands
 }
 
 // UnaryExpr is `-X` or `+X`. (`not(x)` is a *CallExpr named "not".)
 type UnaryExpr struct {
-	Loc Span
-	Op  Op // OpNeg or OpPos
-	X   Expr
+	Loc Span // source span of the node
+	Op  Op   // OpNeg or OpPos
+	X   Expr // operand
 }
 
 // InExpr is `X in (list)` and friends (in, !in, in~, !in~, has_any, has_all).
 // List holds the elements written between the parentheses; a single
 // element may be a tabular expression (first column used) or a dynamic array.
 type InExpr struct {
-	Loc   Span
-	Op    Op
-	OpLoc Span
-	X     Expr
-	List  []Expr
+	Loc   Span   // source span of the node
+	Op    Op     // the operator
+	OpLoc Span   // span of the operator token(s)
+	X     Expr   // operand
+	List  []Expr // elements between the parentheses
 }
 
 // BetweenExpr is `X between (Lo .. Hi)` or `X !between (Lo .. Hi)`.
 type BetweenExpr struct {
-	Loc    Span
-	Not    bool
-	X      Expr
-	Lo, Hi Expr
+	Loc    Span // source span of the node
+	Not    bool // written !between
+	X      Expr // operand
+	Lo, Hi Expr // range bounds (inclusive)
 }
 
 // CallExpr is a function call `Name(args)`. Args may contain *NamedExpr
@@ -288,63 +291,63 @@ type BetweenExpr struct {
 // Special forms are plain calls too: materialize(T), toscalar(T),
 // table('name'), not(x), iff(...), pack_all(), ...
 type CallExpr struct {
-	Loc    Span
+	Loc    Span   // source span of the node
 	Target Expr   // receiver of a dotted call, usually nil
 	Name   *Ident // function name
-	Args   []Expr
+	Args   []Expr // arguments in order
 }
 
 // NamedExpr is `Name = Value` in project/extend/summarize/print/serialize
 // lists, in named call arguments and in render/with property lists. A tuple
 // target `(A, B) = f(...)` has several Names.
 type NamedExpr struct {
-	Loc   Span
+	Loc   Span     // source span of the node
 	Names []*Ident // at least one
-	Value Expr
+	Value Expr     // the value
 }
 
 // MemberExpr is `X.Name`: dynamic property access, $left.Col / $right.Col,
 // and qualified names such as database('d').T.
 type MemberExpr struct {
-	Loc  Span
-	X    Expr
-	Name *Ident
+	Loc  Span   // source span of the node
+	X    Expr   // operand
+	Name *Ident // the name
 }
 
 // IndexExpr is `X[Index]`: dynamic array or property access.
 type IndexExpr struct {
-	Loc   Span
-	X     Expr
-	Index Expr
+	Loc   Span // source span of the node
+	X     Expr // operand
+	Index Expr // index or key
 }
 
 // ParenExpr is `(X)`.
 type ParenExpr struct {
-	Loc Span
-	X   Expr
+	Loc Span // source span of the node
+	X   Expr // operand
 }
 
 // ListExpr is a comma-separated list of expressions where one value is
 // expected, e.g. `ycolumns=a, b` in render properties or `(a, b)` in
 // an operator parameter.
 type ListExpr struct {
-	Loc   Span
-	Elems []Expr
+	Loc   Span   // source span of the node
+	Elems []Expr // elements
 }
 
 // StarExpr is `*`: all columns (arg_max(x, *), distinct *, search *, where * has "x").
 type StarExpr struct {
-	Loc Span
+	Loc Span // source span of the node
 }
 
 // FunctionExpr is a lambda `(params) { body }` or a view
 // `view (params) { body }`. Body holds the statements of the body; its last
 // statement is the *ExprStmt giving the result.
 type FunctionExpr struct {
-	Loc    Span
-	View   bool
-	Params []*Param
-	Body   []Stmt
+	Loc    Span     // source span of the node
+	View   bool     // written `view (...) {...}`
+	Params []*Param // name=value parameters (kind=, hint.*=, ...) in source order
+	Body   []Stmt   // statements of the body; the last *ExprStmt is the result
 }
 
 // PipeExpr is a tabular pipeline `Source | Op1 | Op2 ...`. The parser builds
@@ -360,33 +363,33 @@ type FunctionExpr struct {
 // the bodies of mv-apply `on (...)`, partition `(...)`, fork branches and
 // facet `with (...)`.
 type PipeExpr struct {
-	Loc    Span
-	Source Expr
-	Ops    []Operator
+	Loc    Span       // source span of the node
+	Source Expr       // input expression
+	Ops    []Operator // operators in pipe order
 }
 
 // DataTableExpr is `datatable(col:type, ...)[v1, v2, ...]`. Values are in
 // row-major order; len(Values) should be a multiple of len(Columns).
 type DataTableExpr struct {
-	Loc     Span
-	Params  []*OpParam // e.g. hints written before the schema (rare)
-	Columns []*ColumnDecl
-	Values  []Expr
+	Loc     Span          // source span of the node
+	Params  []*OpParam    // e.g. hints written before the schema (rare)
+	Columns []*ColumnDecl // declared columns, in order
+	Values  []Expr        // cell values, row-major
 }
 
 // ExternalDataExpr is
 // `externaldata(col:type, ...) [uri, ...] [with (format="csv", ...)]`.
 type ExternalDataExpr struct {
-	Loc     Span
-	Params  []*OpParam // kind=... before the schema
-	Columns []*ColumnDecl
-	URIs    []Expr
-	With    []*OpParam // properties in `with (...)`
+	Loc     Span          // source span of the node
+	Params  []*OpParam    // kind=... before the schema
+	Columns []*ColumnDecl // declared columns, in order
+	URIs    []Expr        // storage URIs (string expressions)
+	With    []*OpParam    // properties in `with (...)`
 }
 
 // BadExpr stands for an expression that could not be parsed.
 type BadExpr struct {
-	Loc Span
+	Loc Span // source span of the node
 }
 
 // ---------------------------------------------------------------------------
@@ -396,123 +399,123 @@ type BadExpr struct {
 // Order and Nulls keep what was written ("" when omitted): the engine
 // applies the KQL defaults (desc; nulls last for desc, first for asc).
 type SortExpr struct {
-	Loc   Span
-	X     Expr
+	Loc   Span   // source span of the node
+	X     Expr   // operand
 	Order string // "", "asc" or "desc"
 	Nulls string // "", "first" or "last"
 }
 
 // WhereOp is `where Pred` (also written `filter`).
 type WhereOp struct {
-	Loc    Span
-	Params []*OpParam
-	Pred   Expr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Pred   Expr       // predicate
 }
 
 // ProjectOp is `project Cols` (items are Expr or *NamedExpr).
 type ProjectOp struct {
-	Loc  Span
-	Cols []Expr
+	Loc  Span   // source span of the node
+	Cols []Expr // items in source order
 }
 
 // ProjectAwayOp is `project-away Cols` (*Ident or *WildcardExpr).
 type ProjectAwayOp struct {
-	Loc  Span
-	Cols []Expr
+	Loc  Span   // source span of the node
+	Cols []Expr // items in source order
 }
 
 // ProjectKeepOp is `project-keep Cols` (*Ident or *WildcardExpr).
 type ProjectKeepOp struct {
-	Loc  Span
-	Cols []Expr
+	Loc  Span   // source span of the node
+	Cols []Expr // items in source order
 }
 
 // ProjectRenameOp is `project-rename New = Old, ...`: each item is a
 // *NamedExpr whose Value is the old column (an *Ident; other expressions
 // are accepted by the parser, as Microsoft's parser does, and left to the binder).
 type ProjectRenameOp struct {
-	Loc     Span
-	Renames []*NamedExpr
+	Loc     Span         // source span of the node
+	Renames []*NamedExpr // New = Old items
 }
 
 // ProjectReorderOp is `project-reorder Col [asc|desc|granny-asc|granny-desc], ...`.
 // Each item is a *SortExpr whose X is an *Ident or *WildcardExpr.
 type ProjectReorderOp struct {
-	Loc  Span
-	Cols []*SortExpr
+	Loc  Span        // source span of the node
+	Cols []*SortExpr // items in source order
 }
 
 // ExtendOp is `extend Cols` (items are Expr or *NamedExpr).
 type ExtendOp struct {
-	Loc  Span
-	Cols []Expr
+	Loc  Span   // source span of the node
+	Cols []Expr // items in source order
 }
 
 // SummarizeOp is `summarize [params] Aggs [by Keys]`. Aggs and By items
 // are Expr or *NamedExpr.
 type SummarizeOp struct {
-	Loc    Span
+	Loc    Span       // source span of the node
 	Params []*OpParam // hint.strategy, hint.shufflekey, hint.num_partitions
-	Aggs   []Expr
-	By     []Expr
+	Aggs   []Expr     // aggregates
+	By     []Expr     // by-keys
 }
 
 // CountOp is `count` (optionally `count as Name`).
 type CountOp struct {
-	Loc Span
+	Loc Span   // source span of the node
 	As  *Ident // result column name, or nil ("Count")
 }
 
 // DistinctOp is `distinct Cols` (or `distinct *`).
 type DistinctOp struct {
-	Loc    Span
-	Params []*OpParam
-	Cols   []Expr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Cols   []Expr     // items in source order
 }
 
 // TakeOp is `take N` (also written `limit N`).
 type TakeOp struct {
-	Loc   Span
-	Count Expr
+	Loc   Span // source span of the node
+	Count Expr // number of rows (an expression)
 }
 
 // TopOp is `top N by Key [asc|desc] [nulls ...]`.
 type TopOp struct {
-	Loc   Span
-	Count Expr
-	By    []*SortExpr
+	Loc   Span        // source span of the node
+	Count Expr        // number of rows (an expression)
+	By    []*SortExpr // by-keys
 }
 
 // TopNestedLevel is one clause of top-nested:
 // `[N] of Of [with others = Others] by Agg [asc|desc]`.
 type TopNestedLevel struct {
-	Loc    Span
-	Count  Expr // nil when N is omitted (all values)
-	Of     Expr // Expr or *NamedExpr
-	Others Expr // `with others = ...` value, or nil
-	By     Expr // aggregate, Expr or *NamedExpr
-	Order  string
+	Loc    Span   // source span of the node
+	Count  Expr   // nil when N is omitted (all values)
+	Of     Expr   // Expr or *NamedExpr
+	Others Expr   // `with others = ...` value, or nil
+	By     Expr   // aggregate, Expr or *NamedExpr
+	Order  string // "", "asc" or "desc"
 }
 
 // TopNestedOp is `top-nested` with its comma-separated levels.
 type TopNestedOp struct {
-	Loc    Span
-	Levels []*TopNestedLevel
+	Loc    Span              // source span of the node
+	Levels []*TopNestedLevel // levels, outermost first
 }
 
 // TopHittersOp is `top-hitters N of Col [by Expr]`.
 type TopHittersOp struct {
-	Loc   Span
-	Count Expr
-	Of    Expr
+	Loc   Span // source span of the node
+	Count Expr // number of rows (an expression)
+	Of    Expr // expression after `of`
 	By    Expr // nil when omitted
 }
 
 // SortOp is `sort by Keys` (also written `order by`).
 type SortOp struct {
-	Loc    Span
-	Params []*OpParam
-	By     []*SortExpr
+	Loc    Span        // source span of the node
+	Params []*OpParam  // name=value parameters (kind=, hint.*=, ...) in source order
+	By     []*SortExpr // by-keys
 }
 
 // JoinOp is `join [kind=K] [hint.*=...] Right on Conds`. Right is usually a
@@ -520,10 +523,10 @@ type SortOp struct {
 // *Ident (same column on both sides) or a *BinaryExpr OpEq between
 // $left.X and $right.Y members (or any predicate when Where is set).
 type JoinOp struct {
-	Loc    Span
-	Params []*OpParam
-	Right  Expr
-	On     []Expr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Right  Expr       // right-hand tabular expression
+	On     []Expr     // join conditions (see JoinOp)
 	// Where is set when the condition was written `where Pred` instead of
 	// `on ...` (then On holds that one predicate).
 	Where bool
@@ -553,10 +556,10 @@ func (j *JoinOp) Kind() string { return paramIdent(j.Params, "kind") }
 
 // LookupOp is `lookup [kind=K] Right on Conds` (same On shapes as JoinOp).
 type LookupOp struct {
-	Loc    Span
-	Params []*OpParam
-	Right  Expr
-	On     []Expr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Right  Expr       // right-hand tabular expression
+	On     []Expr     // join conditions (see JoinOp)
 }
 
 // Kind returns the lookup kind as written, or "" for the default.
@@ -567,9 +570,9 @@ func (l *LookupOp) Kind() string { return paramIdent(l.Params, "kind") }
 // As a pipeline operator the piped input is the first leg; as a source
 // (PipeExpr.Source or a bare statement) only Tables are read.
 type UnionOp struct {
-	Loc    Span
-	Params []*OpParam
-	Tables []Expr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Tables []Expr     // tables or subqueries read
 }
 
 // Param returns the value of the named parameter (as an identifier text),
@@ -578,29 +581,29 @@ func (u *UnionOp) Param(name string) string { return paramIdent(u.Params, name) 
 
 // MvExpandItem is one expanded column: `[Name =] Expr [to typeof(T)]`.
 type MvExpandItem struct {
-	Loc     Span
+	Loc     Span       // source span of the node
 	X       Expr       // Expr or *NamedExpr
 	To      types.Type // target type when ToGiven
-	ToGiven bool
+	ToGiven bool       // `to typeof(...)` was written
 }
 
 // MvExpandOp is `mv-expand [params] Items [limit N]` (also `mvexpand`).
 // Params: bagexpansion=bag|array, with_itemindex=Name, kind=...
 type MvExpandOp struct {
-	Loc    Span
-	Params []*OpParam
-	Items  []*MvExpandItem
-	Limit  Expr
+	Loc    Span            // source span of the node
+	Params []*OpParam      // name=value parameters (kind=, hint.*=, ...) in source order
+	Items  []*MvExpandItem // expanded columns
+	Limit  Expr            // `limit N` value, or nil
 }
 
 // MvApplyOp is `mv-apply [params] Items [limit N] on (SubQuery)`. Sub has
 // a nil Source: it runs over the expanded rows of each input row.
 type MvApplyOp struct {
-	Loc    Span
-	Params []*OpParam
-	Items  []*MvExpandItem
-	Limit  Expr
-	Sub    *PipeExpr
+	Loc    Span            // source span of the node
+	Params []*OpParam      // name=value parameters (kind=, hint.*=, ...) in source order
+	Items  []*MvExpandItem // expanded columns
+	Limit  Expr            // `limit N` value, or nil
+	Sub    *PipeExpr       // sub-pipeline with a nil Source
 }
 
 // ParseOp is `parse [kind=..] [flags=..] Source with Pattern` and, when
@@ -608,24 +611,24 @@ type MvApplyOp struct {
 // Pattern items are *Literal strings, *StarExpr (`*`) and *ColumnDecl
 // (column to extract, optional type).
 type ParseOp struct {
-	Loc     Span
-	Where   bool
-	Params  []*OpParam
-	Source  Expr
-	Pattern []Node
+	Loc     Span       // source span of the node
+	Where   bool       // see the type comment
+	Params  []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Source  Expr       // input expression
+	Pattern []Node     // *Literal, *StarExpr and *ColumnDecl in order
 }
 
 // ParseKvOp is `parse-kv Source as (Keys) [with (props)]`.
 type ParseKvOp struct {
-	Loc    Span
-	Source Expr
-	Keys   []*ColumnDecl
-	With   []*OpParam // pair_delimiter, kv_delimiter, quote, escape, greedy
+	Loc    Span          // source span of the node
+	Source Expr          // input expression
+	Keys   []*ColumnDecl // keys to extract with their types
+	With   []*OpParam    // pair_delimiter, kv_delimiter, quote, escape, greedy
 }
 
 // MakeSeriesAgg is one `[Name =] Agg [default = D]` of make-series.
 type MakeSeriesAgg struct {
-	Loc     Span
+	Loc     Span // source span of the node
 	X       Expr // Expr or *NamedExpr
 	Default Expr // or nil
 }
@@ -634,183 +637,189 @@ type MakeSeriesAgg struct {
 // `make-series [params] Aggs on Axis [from F] [to T] step S [by Keys]`
 // or the `on Axis in range(F, T, S)` form (Range set).
 type MakeSeriesOp struct {
-	Loc    Span
-	Params []*OpParam
-	Aggs   []*MakeSeriesAgg
-	On     Expr
-	From   Expr // may be nil
-	To     Expr // may be nil
-	Step   Expr
-	Range  bool // written `in range(From, To, Step)`
-	By     []Expr
+	Loc    Span             // source span of the node
+	Params []*OpParam       // name=value parameters (kind=, hint.*=, ...) in source order
+	Aggs   []*MakeSeriesAgg // aggregates
+	On     Expr             // join conditions (see JoinOp)
+	From   Expr             // may be nil
+	To     Expr             // may be nil
+	Step   Expr             // step size
+	Range  bool             // written `in range(From, To, Step)`
+	By     []Expr           // by-keys
 }
 
 // EvaluateOp is `evaluate [params] Plugin(args)`.
 type EvaluateOp struct {
-	Loc    Span
-	Params []*OpParam
-	Call   *CallExpr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Call   *CallExpr  // the called function
+	// Schema is the optional output schema `: (col:type, ...)`.
+	Schema []*ColumnDecl
 }
 
 // RenderOp is `render Chart [with (props)]`; legacy `render c kind=k`
 // properties go into With too.
 type RenderOp struct {
-	Loc   Span
-	Chart string
-	With  []*OpParam
+	Loc   Span       // source span of the node
+	Chart string     // chart kind (timechart, table, ...)
+	With  []*OpParam // `with (...)` properties
 }
 
 // SerializeOp is `serialize [Cols]`.
 type SerializeOp struct {
-	Loc  Span
-	Cols []Expr
+	Loc  Span   // source span of the node
+	Cols []Expr // items in source order
 }
 
 // AsOp is `as [hint.materialized=true] Name`.
 type AsOp struct {
-	Loc    Span
-	Params []*OpParam
-	Name   *Ident
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Name   *Ident     // the name
 }
 
 // InvokeOp is `invoke Func(args)`: calls a tabular function with the
 // piped input as its first argument.
 type InvokeOp struct {
-	Loc  Span
-	Call *CallExpr
+	Loc  Span      // source span of the node
+	Call *CallExpr // the called function
 }
 
 // SampleOp is `sample N`.
 type SampleOp struct {
-	Loc    Span
-	Params []*OpParam
-	Count  Expr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Count  Expr       // number of rows (an expression)
 }
 
 // SampleDistinctOp is `sample-distinct N of Col`.
 type SampleDistinctOp struct {
-	Loc    Span
-	Params []*OpParam
-	Count  Expr
-	Of     Expr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Count  Expr       // number of rows (an expression)
+	Of     Expr       // expression after `of`
 }
 
 // GetSchemaOp is `getschema`.
 type GetSchemaOp struct {
-	Loc Span
+	Loc Span // source span of the node
 }
 
 // SearchOp is `search [kind=..] [in (Tables)] Pred`.
 type SearchOp struct {
-	Loc    Span
-	Params []*OpParam
-	Tables []Expr // nil when no `in (...)`
-	Pred   Expr
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Tables []Expr     // nil when no `in (...)`
+	Pred   Expr       // predicate
 }
 
 // FindOp is
 // `find [params] [in (Tables)] where Pred [project Cols | project-smart]`.
 type FindOp struct {
-	Loc     Span
-	Params  []*OpParam
-	Tables  []Expr
-	Pred    Expr
-	Project []Expr // nil when no project clause
+	Loc     Span       // source span of the node
+	Params  []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Tables  []Expr     // tables or subqueries read
+	Pred    Expr       // predicate
+	Project []Expr     // nil when no project clause
 	// ProjectSmart is set for `project-smart`.
 	ProjectSmart bool
 }
 
 // ForkBranch is one `[Name =] (SubQuery)` of fork; Query.Source is nil.
 type ForkBranch struct {
-	Loc   Span
-	Name  *Ident // or nil
-	Query *PipeExpr
+	Loc   Span      // source span of the node
+	Name  *Ident    // or nil
+	Query *PipeExpr // the branch pipeline (Source nil)
 }
 
 // ForkOp is `fork (q1) (q2) ...`.
 type ForkOp struct {
-	Loc      Span
-	Branches []*ForkBranch
+	Loc      Span          // source span of the node
+	Branches []*ForkBranch // branches in order
 }
 
 // FacetOp is `facet by Cols [with (SubQuery)]`.
 type FacetOp struct {
-	Loc  Span
-	By   []Expr
+	Loc  Span      // source span of the node
+	By   []Expr    // by-keys
 	With *PipeExpr // Source nil; nil when omitted
 }
 
 // ScanStep is `step Name [optional] : Pred [=> Assigns];`.
 type ScanStep struct {
-	Loc      Span
-	Name     *Ident
-	Optional bool
-	Pred     Expr
-	Assigns  []*NamedExpr
+	Loc      Span         // source span of the node
+	Name     *Ident       // the name
+	Optional bool         // step is optional
+	Pred     Expr         // predicate
+	Assigns  []*NamedExpr // `=> Col = Expr` assignments
 }
 
 // ScanOp is
 // `scan [with_match_id=Id] [order by ...] [partition by ...] [declare (cols)] with (steps)`.
 type ScanOp struct {
-	Loc         Span
-	Params      []*OpParam
-	OrderBy     []*SortExpr
-	PartitionBy []Expr
-	Declare     []*Param
-	Steps       []*ScanStep
+	Loc         Span        // source span of the node
+	Params      []*OpParam  // name=value parameters (kind=, hint.*=, ...) in source order
+	OrderBy     []*SortExpr // `order by` keys
+	PartitionBy []Expr      // `partition by` keys
+	Declare     []*Param    // `declare (...)` state columns
+	Steps       []*ScanStep // scan steps in order
 }
 
 // PartitionOp is `partition [params] by Col (SubQuery)` (Sub.Source nil) or
 // the legacy `partition by Col { TabularExpr }` (Braces set; Sub.Source set).
 type PartitionOp struct {
-	Loc    Span
-	Params []*OpParam
-	By     Expr
-	Sub    *PipeExpr
-	Braces bool
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	By     Expr       // by-keys
+	Sub    *PipeExpr  // sub-pipeline with a nil Source
+	Braces bool       // legacy `{ ... }` body
 	// SubExpr holds the body when it is not a pipeline (e.g. `{ T }`).
 	SubExpr Expr
 }
 
 // ReduceOp is `reduce [kind=..] by Col [with props]`.
 type ReduceOp struct {
-	Loc    Span
-	Params []*OpParam
-	By     Expr
-	With   []*OpParam
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	By     Expr       // by-keys
+	With   []*OpParam // `with (...)` properties
 }
 
 // ConsumeOp is `consume`.
 type ConsumeOp struct {
-	Loc    Span
-	Params []*OpParam
+	Loc    Span       // source span of the node
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
 }
 
 // PrintOp is `print [Name =] Expr, ...` (a source operator).
 type PrintOp struct {
-	Loc  Span
-	Cols []Expr
+	Loc  Span   // source span of the node
+	Cols []Expr // items in source order
 }
 
 // RangeOp is `range Name from F to T step S` (a source operator).
 type RangeOp struct {
-	Loc  Span
-	Name *Ident
-	From Expr
-	To   Expr
-	Step Expr
+	Loc  Span   // source span of the node
+	Name *Ident // the name
+	From Expr   // start, or nil
+	To   Expr   // upper bound, or nil
+	Step Expr   // step size
 }
 
-// GenericOp is an operator the parser knows by name only (e.g. graph
-// operators): Name is its keyword and Args its comma-separated expressions.
+// GenericOp is an operator the parser knows by name only (graph
+// operators, macro-expand, ...): Name is its keyword and Text the raw rest
+// of the operator (Args is unused by the parser and kept for builders).
 type GenericOp struct {
-	Loc    Span
-	Name   string
-	Params []*OpParam
-	Args   []Expr
+	Loc    Span       // source span of the node
+	Name   string     // the name
+	Params []*OpParam // name=value parameters (kind=, hint.*=, ...) in source order
+	Args   []Expr     // arguments in order
+	// Text is the source text after the operator name, kept verbatim so
+	// the printer can reproduce operators it does not model.
+	Text string
 }
 
 // BadOp stands for an operator that could not be parsed.
 type BadOp struct {
-	Loc Span
+	Loc Span // source span of the node
 }

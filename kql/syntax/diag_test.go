@@ -89,9 +89,9 @@ func TestParseErrorsRendered(t *testing.T) {
 		{"missing expression", "T | where", "q:1:10: expected an expression, found end of query\nT | where\n         ^\n"},
 		{"unknown operator", "T | frobnicate x", "q:1:5: unknown query operator \"frobnicate\"\nT | frobnicate x\n    ^~~~~~~~~~\n"},
 		{"missing semicolon", "let x = 1\nT", "q:1:10: expected ';' or end of query, found 'T'\nlet x = 1\n         ^\n"},
-		{"bad escape", `print "a\d"`, "q:1:9: invalid escape sequence \"\\\\d\" in string literal (use \\\\ or a verbatim @\"...\" string)\nprint \"a\\d\"\n        ^~\n"},
+		{"bad escape", `print "a\d"`, "q:1:9: invalid escape sequence \\d in string literal (write \\\\ for a backslash, or use a verbatim @\"...\" string)\nprint \"a\\d\"\n        ^~\n"},
 		{"unterminated string", "print 'abc", "q:1:7: unterminated string literal\nprint 'abc\n      ^~~~\n"},
-		{"errors keep coming", "T | where (\n| project ,\n| take", "q:2:1: expected an expression, found '|'\n| project ,\n^\nq:2:11: expected an expression, found ','\n| project ,\n          ^\nq:3:7: expected an expression, found end of query\n| take\n      ^\n"},
+		{"errors keep coming", "T | where (\n| project ,\n| take", "q:1:12: expected an expression, found '|'\nT | where (\n           ^\nq:2:11: expected an expression, found ','\n| project ,\n          ^\nq:3:7: expected an expression, found end of query\n| take\n      ^\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -65,4 +65,24 @@
 // Literals carry their typed value (types.Value): strings unescaped,
 // timespans and datetimes converted to 100 ns ticks, dynamic(...) parsed to
 // a payload of nil/bool/int64/float64/string/[]any/map[string]any.
+//
+// # Grammar notes
+//
+// Operator precedence is Microsoft's (Kusto.Language), loosest first: or,
+// and, equality (== != in !in in~ !in~ has_any has_all between), relational
+// (< <= > >=), additive, multiplicative, string operators (=~ !~ has
+// contains startswith endswith matches regex ...), unary +/-, then calls,
+// members and indexes. Equality, relational and string operators do not
+// chain (a == b == c is an error, as in Kusto), so string operators bind
+// tighter than arithmetic: a + b has "x" is a + (b has "x").
+//
+// Like Microsoft's parser, Parse accepts `where a = b` as a == b, lets only
+// toscalar, materialize and totable take a bare pipeline argument, and
+// rejects keywords used as names (in, and, where, project, ...) unless they
+// are bracketed (['in']).
+//
+// Parity with Microsoft's parser is tested on the corpus in
+// ../shared/corpus/kql: every query it accepts parses without error and
+// round-trips through Print, every query it rejects is rejected with the
+// first error on the same line.
 package syntax

@@ -34,6 +34,9 @@ func (p *parser) parseDynValue() any {
 			if !p.got(TokComma) {
 				break
 			}
+			if p.at(TokRBracket) {
+				p.expected("a dynamic value")
+			}
 		}
 		p.expect(TokRBracket)
 		return arr
@@ -59,6 +62,9 @@ func (p *parser) parseDynValue() any {
 			m[key] = p.parseDynValue()
 			if !p.got(TokComma) {
 				break
+			}
+			if p.at(TokRBrace) {
+				p.expected("a property")
 			}
 		}
 		p.expect(TokRBrace)

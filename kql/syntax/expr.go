@@ -87,120 +87,155 @@ func (p *parser) orRest(s int, x Expr) Expr {
 
 func (p *parser) parseAnd() Expr {
 	s := p.start()
-	return p.andRest(s, p.parseCompare())
+	return p.andRest(s, p.parseEquality())
 }
 
 // andRest continues an `and` chain whose first operand x started at s.
 func (p *parser) andRest(s int, x Expr) Expr {
 	for p.atWord("and") {
 		ot := p.next()
-		y := p.parseCompare()
+		y := p.parseEquality()
 		x = &BinaryExpr{Loc: p.spanFrom(s), Op: OpAnd, OpLoc: ot.Span(), X: x, Y: y}
 	}
 	return x
 }
 
-var wordOps = map[string]Op{
+// Operator precedence follows Microsoft's parser (Kusto.Language
+// QueryGrammar), from loosest to tightest:
+//
+//	or  >  and  >  equality (== != <> in !in in~ !in~ has_any has_all between !between)
+//	    >  relational (< <= > >=)  >  additive (+ -)  >  multiplicative (* / %)
+//	    >  string operators (=~ !~ has contains startswith endswith matches regex ...)
+//	    >  unary (+ -)  >  call, member, index
+//
+// or, and, additive and multiplicative chain left to right; equality,
+// relational and string operators take one operator per level (a == b == c
+// is an error, as in Kusto).
+
+var equalityWords = map[string]Op{
+	"in": OpIn, "!in": OpNotIn, "in~": OpInCi, "!in~": OpNotInCi, "has_any": OpHasAny, "has_all": OpHasAll,
+	"between": OpBetween, "!between": OpNotBetween, "notbetween": OpNotBetween, "notin": OpNotIn,
+}
+
+var stringWords = map[string]Op{
 	"has": OpHas, "!has": OpNotHas, "has_cs": OpHasCs, "!has_cs": OpNotHasCs,
 	"hasprefix": OpHasPrefix, "!hasprefix": OpNotHasPrefix, "hasprefix_cs": OpHasPrefixCs, "!hasprefix_cs": OpNotHasPrefixCs,
 	"hassuffix": OpHasSuffix, "!hassuffix": OpNotHasSuffix, "hassuffix_cs": OpHasSuffixCs, "!hassuffix_cs": OpNotHasSuffixCs,
 	"contains": OpContains, "!contains": OpNotContains, "contains_cs": OpContainsCs, "!contains_cs": OpNotContainsCs,
 	"startswith": OpStartsWith, "!startswith": OpNotStartsWith, "startswith_cs": OpStartsWithCs, "!startswith_cs": OpNotStartsWithCs,
 	"endswith": OpEndsWith, "!endswith": OpNotEndsWith, "endswith_cs": OpEndsWithCs, "!endswith_cs": OpNotEndsWithCs,
-	"in": OpIn, "!in": OpNotIn, "in~": OpInCi, "!in~": OpNotInCi, "has_any": OpHasAny, "has_all": OpHasAll,
 	"like": OpLike, "notlike": OpNotLike, "likecs": OpLikeCs, "notlikecs": OpNotLikeCs,
-	"between": OpBetween, "!between": OpNotBetween, "matches": OpMatchesRegex,
+	"matches": OpMatchesRegex,
 	// legacy spellings still accepted by Kusto
 	"containscs": OpContainsCs, "notcontains": OpNotContains, "notcontainscs": OpNotContainsCs,
 	"!containscs": OpNotContainsCs, "nothas": OpNotHas, "hascs": OpHasCs, "nothascs": OpNotHasCs,
 	"startswithcs": OpStartsWithCs, "endswithcs": OpEndsWithCs, "notstartswith": OpNotStartsWith,
-	"notendswith": OpNotEndsWith, "notbetween": OpNotBetween, "notin": OpNotIn,
+	"notendswith": OpNotEndsWith,
 }
 
-// compareOp returns the comparison operator at the current token, the
-// number of tokens it spans, or OpInvalid.
-func (p *parser) compareOp() (Op, int) {
+// equalityOp returns the equality-level operator at the current token.
+func (p *parser) equalityOp() Op {
 	t := p.tok()
 	switch t.Kind {
 	case TokEq:
-		return OpEq, 1
+		return OpEq
 	case TokNe:
-		return OpNe, 1
+		return OpNe
+	case TokIdent:
+		return equalityWords[p.text(t)]
+	}
+	return OpInvalid
+}
+
+func (p *parser) relationalOp() Op {
+	switch p.kind() {
+	case TokLt:
+		return OpLt
+	case TokLe:
+		return OpLe
+	case TokGt:
+		return OpGt
+	case TokGe:
+		return OpGe
+	}
+	return OpInvalid
+}
+
+// stringOp returns the string operator at the current token and how many
+// tokens it spans (matches regex is two).
+func (p *parser) stringOp() (Op, int) {
+	t := p.tok()
+	switch t.Kind {
 	case TokEqTilde:
 		return OpEqCi, 1
 	case TokNeTilde:
 		return OpNeCi, 1
-	case TokLt:
-		return OpLt, 1
-	case TokLe:
-		return OpLe, 1
-	case TokGt:
-		return OpGt, 1
-	case TokGe:
-		return OpGe, 1
 	case TokColon:
 		if p.inSearch {
 			return OpColon, 1
 		}
 	case TokIdent:
-		op, ok := wordOps[p.text(t)]
-		if !ok {
-			return OpInvalid, 0
-		}
+		op := stringWords[p.text(t)]
 		if op == OpMatchesRegex {
 			if p.peekWord(1, "regex") {
 				return op, 2
 			}
 			return OpInvalid, 0
 		}
-		return op, 1
+		if op != OpInvalid {
+			return op, 1
+		}
 	}
 	return OpInvalid, 0
 }
 
-func (p *parser) parseCompare() Expr {
+func (p *parser) parseEquality() Expr {
 	s := p.start()
-	return p.compareRest(s, p.parseAdd())
+	return p.equalityRest(s, p.parseRelational())
 }
 
-// compareRest continues a comparison chain whose first operand x started at s.
-func (p *parser) compareRest(s int, x Expr) Expr {
-	for {
-		op, n := p.compareOp()
-		if op == OpInvalid {
-			return x
-		}
-		os := p.start()
-		for i := 0; i < n; i++ {
-			p.next()
-		}
-		opLoc := p.spanFrom(os)
-		switch op {
-		case OpIn, OpNotIn, OpInCi, OpNotInCi, OpHasAny, OpHasAll:
-			list := p.parseInList()
-			x = &InExpr{Loc: p.spanFrom(s), Op: op, OpLoc: opLoc, X: x, List: list}
-		case OpBetween, OpNotBetween:
-			x = p.parseBetweenRest(s, x, op == OpNotBetween)
-		default:
-			y := p.parseAdd()
-			x = &BinaryExpr{Loc: p.spanFrom(s), Op: op, OpLoc: opLoc, X: x, Y: y}
-		}
+// equalityRest applies at most one equality-level operator to x.
+func (p *parser) equalityRest(s int, x Expr) Expr {
+	op := p.equalityOp()
+	if op == OpInvalid {
+		return x
 	}
+	ot := p.next()
+	switch op {
+	case OpIn, OpNotIn, OpInCi, OpNotInCi, OpHasAny, OpHasAll:
+		list := p.parseInList()
+		return &InExpr{Loc: p.spanFrom(s), Op: op, OpLoc: ot.Span(), X: x, List: list}
+	case OpBetween, OpNotBetween:
+		return p.parseBetweenRest(s, x, op == OpNotBetween)
+	}
+	y := p.parseRelational()
+	return &BinaryExpr{Loc: p.spanFrom(s), Op: op, OpLoc: ot.Span(), X: x, Y: y}
+}
+
+func (p *parser) parseRelational() Expr {
+	s := p.start()
+	x := p.parseAdd()
+	op := p.relationalOp()
+	if op == OpInvalid {
+		return x
+	}
+	ot := p.next()
+	y := p.parseAdd()
+	return &BinaryExpr{Loc: p.spanFrom(s), Op: op, OpLoc: ot.Span(), X: x, Y: y}
 }
 
 // parseInList parses the right side of in/has_any: `(a, b, ...)` or a
 // single operand.
 func (p *parser) parseInList() []Expr {
 	if !p.at(TokLParen) {
+		p.expected("'('")
 		return []Expr{p.parseUnary()}
 	}
 	p.next()
-	var list []Expr
-	for !p.at(TokRParen) && !p.at(TokEOF) {
-		list = append(list, p.parseExpr())
-		if !p.got(TokComma) {
-			break
-		}
+	// A tabular operand (T | project x) may only stand alone.
+	list := []Expr{p.parseExpr()}
+	for p.got(TokComma) {
+		list = append(list, p.parseOr())
 	}
 	p.expect(TokRParen)
 	return list
@@ -245,7 +280,7 @@ func (p *parser) parseAdd() Expr {
 
 func (p *parser) parseMul() Expr {
 	s := p.start()
-	x := p.parseUnary()
+	x := p.parseStringOp()
 	for {
 		var op Op
 		switch p.kind() {
@@ -259,9 +294,26 @@ func (p *parser) parseMul() Expr {
 			return x
 		}
 		ot := p.next()
-		y := p.parseUnary()
+		y := p.parseStringOp()
 		x = &BinaryExpr{Loc: p.spanFrom(s), Op: op, OpLoc: ot.Span(), X: x, Y: y}
 	}
+}
+
+// parseStringOp parses `X [string-operator Y]`.
+func (p *parser) parseStringOp() Expr {
+	s := p.start()
+	x := p.parseUnary()
+	op, n := p.stringOp()
+	if op == OpInvalid {
+		return x
+	}
+	os := p.start()
+	for i := 0; i < n; i++ {
+		p.next()
+	}
+	opLoc := p.spanFrom(os)
+	y := p.parseUnary()
+	return &BinaryExpr{Loc: p.spanFrom(s), Op: op, OpLoc: opLoc, X: x, Y: y}
 }
 
 func (p *parser) parseUnary() Expr {
@@ -290,7 +342,7 @@ func (p *parser) parsePostfix() Expr {
 			p.next()
 			name := p.parseName()
 			if p.at(TokLParen) && !name.Quoted {
-				args := p.parseArgs()
+				args := p.parseArgs(false)
 				x = &CallExpr{Loc: p.spanFrom(s), Target: x, Name: name, Args: args}
 				continue
 			}
@@ -309,12 +361,17 @@ func (p *parser) parsePostfix() Expr {
 	}
 }
 
-// parseArgs parses `( [arg {, arg}] )`; args may be named (`name = v`) or `*`.
-func (p *parser) parseArgs() []Expr {
+// parseArgs parses `( [arg {, arg}] )`; args may be named (`name = v`) or
+// `*`. Only toscalar, materialize and totable take a bare pipeline.
+func (p *parser) parseArgs(pipes bool) []Expr {
 	p.expect(TokLParen)
 	var args []Expr
-	for !p.at(TokRParen) && !p.at(TokEOF) {
-		args = append(args, p.parseArg())
+	if p.at(TokRParen) {
+		p.next()
+		return nil
+	}
+	for {
+		args = append(args, p.parseArg(pipes))
 		if !p.got(TokComma) {
 			break
 		}
@@ -323,19 +380,22 @@ func (p *parser) parseArgs() []Expr {
 	return args
 }
 
-func (p *parser) parseArg() Expr {
+func (p *parser) parseArg(pipes bool) Expr {
 	if p.at(TokIdent) && p.peekKind(1) == TokAssign {
 		s := p.start()
 		name := p.parseName()
 		p.next()
-		v := p.parseExpr()
+		v := p.parseOr()
 		return &NamedExpr{Loc: p.spanFrom(s), Names: []*Ident{name}, Value: v}
 	}
 	if p.at(TokStar) && (p.peekKind(1) == TokComma || p.peekKind(1) == TokRParen) {
 		t := p.next()
 		return &StarExpr{Loc: t.Span()}
 	}
-	return p.parseExpr()
+	if pipes {
+		return p.parseExpr()
+	}
+	return p.parseOr()
 }
 
 func (p *parser) parsePrimary() Expr {
@@ -420,6 +480,22 @@ func (p *parser) parseStringLit() Expr {
 	return &Literal{Loc: loc, Value: types.StringValue(val), Raw: loc.Text(p.src), Obfuscated: obf}
 }
 
+// reservedWords cannot be used as names without brackets (checked with
+// Microsoft's parser: `print in` is an error, `print count` is not).
+var reservedWords = map[string]bool{
+	"project": true, "print": true, "union": true, "search": true, "find": true, "invoke": true,
+	"sample": true, "set": true, "title": true, "bagexpansion": true, "with_itemindex": true,
+	"materialize": true, "toscalar": true, "datatable": true, "externaldata": true, "dynamic": true,
+}
+
+// reservedOperators are keywords that are never names, even before '('.
+var reservedOperators = map[string]bool{
+	"and": true, "or": true, "in": true, "in~": true, "!in": true, "!in~": true, "has": true,
+	"has_any": true, "has_all": true, "between": true, "contains": true, "startswith": true,
+	"like": true, "by": true, "of": true, "to": true, "where": true, "as": true, "asc": true,
+	"desc": true, "first": true, "last": true,
+}
+
 func (p *parser) parseIdentPrimary() Expr {
 	t := p.tok()
 	word := p.text(t)
@@ -452,10 +528,13 @@ func (p *parser) parseIdentPrimary() Expr {
 			return p.parseTypedLit()
 		}
 	}
-	p.next()
 	id := &Ident{Loc: t.Span(), Name: word}
+	if reservedOperators[word] || next != TokLParen && reservedWords[word] {
+		p.errorNear(quoteText(word) + " is a keyword; write ['" + word + "'] to use it as a name")
+	}
+	p.next()
 	if next == TokLParen {
-		args := p.parseArgs()
+		args := p.parseArgs(word == "toscalar" || word == "materialize" || word == "totable")
 		return &CallExpr{Loc: p.spanFrom(t.Start), Name: id, Args: args}
 	}
 	return id
@@ -612,7 +691,11 @@ func (p *parser) parseTypeof() Expr {
 		te.Type = p.parseTypeName()
 	} else {
 		for !p.at(TokRParen) && !p.at(TokEOF) {
-			te.Columns = append(te.Columns, p.parseColumnDecl(true))
+			if p.got(TokStar) {
+				te.Star = true
+			} else {
+				te.Columns = append(te.Columns, p.parseColumnDecl(true))
+			}
 			if !p.got(TokComma) {
 				break
 			}

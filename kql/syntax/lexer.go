@@ -6,7 +6,8 @@ import "strings"
 // fails: bad input becomes TokError tokens plus a diagnostic. The last token
 // is always TokEOF.
 func Lex(src string) ([]Token, Diagnostics) {
-	lx := lexer{src: src, toks: make([]Token, 0, len(src)/4+4)}
+	// About 7.7 bytes per token in real queries: allocate once for most inputs.
+	lx := lexer{src: src, toks: make([]Token, 0, len(src)/6+16)}
 	lx.run()
 	return lx.toks, lx.diags
 }
@@ -280,7 +281,8 @@ func (lx *lexer) quoted(start, q int, verbatim bool) {
 			return
 		case c == '\\' && !verbatim:
 			if p+1 < len(s) && !validEscape(s[p+1]) && s[p+1] != '\n' {
-				lx.errorf(p, p+2, "invalid escape sequence "+quoteText(s[p:p+2])+" in string literal (use \\\\ or a verbatim @\"...\" string)")
+				_, n := decodeRune(s[p+1:])
+				lx.errorf(p, p+1+n, "invalid escape sequence \\"+s[p+1:p+1+n]+" in string literal (write \\\\ for a backslash, or use a verbatim @\"...\" string)")
 			}
 			p += 2
 			continue

@@ -1,7 +1,5 @@
 package syntax
 
-import "github.com/huntpack/huntpack/kql/types"
-
 // hyphenated operator names, joined from `word - word` tokens.
 var hyphenOps = map[string]bool{
 	"project-away": true, "project-keep": true, "project-rename": true, "project-reorder": true,
@@ -91,11 +89,21 @@ func (p *parser) parseOperator() Operator {
 	case "where", "filter":
 		return p.parseWhere(s)
 	case "project":
-		return &ProjectOp{Cols: p.parseNamedList(), Loc: p.spanFrom(s)}
+		op := &ProjectOp{}
+		if !p.atOpEnd() {
+			op.Cols = p.parseNamedList()
+		}
+		op.Loc = p.spanFrom(s)
+		return op
 	case "extend":
 		return &ExtendOp{Cols: p.parseNamedList(), Loc: p.spanFrom(s)}
 	case "project-away":
-		return &ProjectAwayOp{Cols: p.parsePatternList(), Loc: p.spanFrom(s)}
+		op := &ProjectAwayOp{}
+		if !p.atOpEnd() {
+			op.Cols = p.parsePatternList()
+		}
+		op.Loc = p.spanFrom(s)
+		return op
 	case "project-keep":
 		return &ProjectKeepOp{Cols: p.parsePatternList(), Loc: p.spanFrom(s)}
 	case "project-rename":
@@ -195,7 +203,11 @@ func (p *parser) parseOperator() Operator {
 	}
 	if genericOps[name] {
 		op := &GenericOp{Name: name}
+		ts := p.start()
 		p.skipTo(TokPipe, TokSemi)
+		if p.prevEnd > ts {
+			op.Text = p.src[ts:p.prevEnd]
+		}
 		op.Loc = p.spanFrom(s)
 		return op
 	}
@@ -208,13 +220,15 @@ func (p *parser) parseOperator() Operator {
 func (p *parser) parseWhere(s int) Operator {
 	op := &WhereOp{Params: p.parseOpParams(isHint)}
 	ps := p.start()
-	x := p.parseAdd()
+	x := p.parseRelational()
 	if p.at(TokAssign) {
 		ot := p.next()
-		y := p.parseAdd()
+		y := p.parseRelational()
 		x = &BinaryExpr{Loc: p.spanFrom(ps), Op: OpEq, OpLoc: ot.Span(), X: x, Y: y}
+	} else {
+		x = p.equalityRest(ps, x)
 	}
-	op.Pred = p.orRest(ps, p.andRest(ps, p.compareRest(ps, x)))
+	op.Pred = p.orRest(ps, p.andRest(ps, x))
 	op.Loc = p.spanFrom(s)
 	return op
 }
@@ -282,10 +296,12 @@ func (p *parser) parseParamValue() Expr {
 		t := p.next()
 		return &Ident{Loc: t.Span(), Name: p.text(t)}
 	}
-	if p.at(TokLParen) {
-		return p.parseParen()
+	switch p.kind() {
+	case TokInt, TokReal, TokTimespan, TokString, TokTypedRaw, TokMinus:
+		return p.parseUnary()
 	}
-	return p.parseUnary()
+	p.expected("a parameter value")
+	return &BadExpr{Loc: Span{p.start(), p.start()}}
 }
 
 // parseNamedExpr parses `Name = Expr`, `(A, B) = Expr` or `Expr`.
@@ -397,7 +413,7 @@ func (p *parser) parsePatternList() []Expr {
 
 func (p *parser) parseProjectRename(s int) Operator {
 	op := &ProjectRenameOp{}
-	for {
+	for !p.atOpEnd() || len(op.Renames) > 0 {
 		ns := p.start()
 		name := p.parseName()
 		p.expect(TokAssign)
@@ -413,7 +429,7 @@ func (p *parser) parseProjectRename(s int) Operator {
 
 func (p *parser) parseProjectReorder(s int) Operator {
 	op := &ProjectReorderOp{}
-	for {
+	for !p.atOpEnd() || len(op.Cols) > 0 {
 		cs := p.start()
 		se := &SortExpr{X: p.parseNamePattern()}
 		for _, w := range []string{"asc", "desc", "granny-asc", "granny-desc"} {
@@ -811,6 +827,10 @@ func (p *parser) parseEvaluate() *EvaluateOp {
 	p.next() // evaluate
 	op := &EvaluateOp{Params: p.parseOpParams(anyParam)}
 	op.Call = p.parseCallOnly()
+	if p.at(TokColon) && p.peekKind(1) == TokLParen {
+		p.next()
+		op.Schema, _ = p.parseSchema(false)
+	}
 	op.Loc = p.spanFrom(s)
 	return op
 }
@@ -863,7 +883,7 @@ func (p *parser) parseTableList() []Expr {
 	if !p.expect(TokLParen) {
 		return nil
 	}
-	for !p.at(TokRParen) && !p.at(TokEOF) {
+	for {
 		list = append(list, p.parseUnionLeg())
 		if !p.got(TokComma) {
 			break
@@ -951,7 +971,13 @@ func (p *parser) parseFacet(s int) Operator {
 	p.expectWord("by")
 	op.By = p.parsePatternList()
 	if p.gotWord("with") {
-		op.With = p.parseSubPipeline()
+		if p.at(TokLParen) {
+			op.With = p.parseSubPipeline()
+		} else {
+			ws := p.start()
+			op.With = &PipeExpr{Ops: []Operator{p.parseOperatorOrSkip()}}
+			op.With.Loc = p.spanFrom(ws)
+		}
 	}
 	op.Loc = p.spanFrom(s)
 	return op
@@ -1083,5 +1109,3 @@ func (p *parser) parseExternalData() Expr {
 	ed.Loc = p.spanFrom(s)
 	return ed
 }
-
-var _ = types.String

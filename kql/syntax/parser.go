@@ -130,7 +130,11 @@ func (p *parser) describe() string {
 	case TokIdent, TokInt, TokReal, TokTimespan:
 		return "'" + p.text(t) + "'"
 	case TokString, TokTypedRaw:
-		return quoteText(p.text(t))
+		text := p.text(t)
+		if len(text) > 40 || strings.ContainsAny(text, "\n\r") {
+			return "a string literal"
+		}
+		return text
 	}
 	return t.Kind.String()
 }
@@ -170,10 +174,14 @@ func (p *parser) expected(what string) {
 	if p.at(TokError) {
 		return
 	}
-	msg := "expected " + what + ", found " + p.describe()
+	p.errorNear("expected " + what + ", found " + p.describe())
+}
+
+// errorNear reports msg at the current token, or just past the previous
+// token when the current one starts a later line.
+func (p *parser) errorNear(msg string) {
 	t := p.tok()
-	startsNew := t.Kind == TokEOF || t.Kind == TokIdent || t.Kind == TokString || t.Kind == TokInt || t.Kind == TokReal
-	if p.p > 0 && startsNew && strings.IndexByte(p.src[p.prevEnd:t.Start], '\n') >= 0 {
+	if p.p > 0 && strings.IndexByte(p.src[p.prevEnd:t.Start], '\n') >= 0 {
 		p.errorAt(Span{p.prevEnd, p.prevEnd}, msg)
 		return
 	}
@@ -243,7 +251,10 @@ func (p *parser) skipTo(stops ...TokenKind) {
 func (p *parser) parseStmts(end TokenKind) []Stmt {
 	var stmts []Stmt
 	for {
-		for p.got(TokSemi) {
+		if p.got(TokSemi) && p.at(TokSemi) {
+			p.errorHere("unexpected ';' (empty statement)")
+			for p.got(TokSemi) {
+			}
 		}
 		if p.at(end) || p.at(TokEOF) {
 			return stmts
@@ -254,7 +265,11 @@ func (p *parser) parseStmts(end TokenKind) []Stmt {
 		if p.at(TokSemi) || p.at(end) || p.at(TokEOF) {
 			continue
 		}
-		p.expected("';' or end of query")
+		if canStartExpr(p.kind()) {
+			p.expected("';' or end of query")
+		} else {
+			p.errorHere("unexpected " + p.describe())
+		}
 		p.skipTo(TokSemi)
 		if p.p == before || (!p.at(TokSemi) && !p.at(end) && !p.at(TokEOF)) {
 			p.next() // guarantee progress past a stray closer
@@ -262,8 +277,27 @@ func (p *parser) parseStmts(end TokenKind) []Stmt {
 	}
 }
 
+// canStartExpr reports whether a token of kind k can begin an expression.
+func canStartExpr(k TokenKind) bool {
+	switch k {
+	case TokIdent, TokInt, TokReal, TokTimespan, TokString, TokTypedRaw, TokLParen, TokLBracket,
+		TokMinus, TokPlus, TokStar, TokError:
+		return true
+	}
+	return false
+}
+
 func (p *parser) parseStmt() Stmt {
 	s := p.start()
+	if !canStartExpr(p.kind()) {
+		before := p.p
+		p.errorHere("unexpected " + p.describe())
+		p.skipTo(TokSemi)
+		if p.p == before && !p.at(TokSemi) && !p.at(TokEOF) {
+			p.next()
+		}
+		return &BadStmt{Loc: p.spanFrom(s)}
+	}
 	switch {
 	case p.atWord("let") && p.peekKind(1) != TokAssign && p.peekKind(1) != TokPipe:
 		return p.parseLet()

@@ -166,6 +166,12 @@ func TestPrecedence(t *testing.T) {
 		{"a - b - c", "((a - b) - c)"},
 		{"x has 'a' and y in (1, 2)", "((x has \"a\") and (y in (1, 2)))"},
 		{"a < b == c", "((a < b) == c)"},
+		{"a + b has 'x'", "(a + (b has \"x\"))"},
+		{"a =~ b + c", "((a =~ b) + c)"},
+		{"a == b has c", "(a == (b has c))"},
+		{"-a has b", "((-a) has b)"},
+		{"a * b contains c", "(a * (b contains c))"},
+		{"a > 1 in (true)", "((a > 1) in (true))"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.src, func(t *testing.T) {

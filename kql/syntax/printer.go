@@ -194,29 +194,53 @@ func quoteKQL(s string) string {
 	return b.String()
 }
 
-// precedence levels for minimal parenthesisation of constructed trees.
+// Precedence levels (see the table in expr.go), used to parenthesise
+// constructed trees minimally; parsed trees already carry ParenExpr.
+const (
+	precPipe = iota
+	precOr
+	precAnd
+	precEquality
+	precRelational
+	precAdditive
+	precMultiplicative
+	precString
+	precUnary
+	precPostfix
+)
+
 func precOf(e Expr) int {
 	switch e := e.(type) {
 	case *BinaryExpr:
 		switch e.Op {
 		case OpOr:
-			return 1
+			return precOr
 		case OpAnd:
-			return 2
+			return precAnd
+		case OpEq, OpNe:
+			return precEquality
+		case OpLt, OpLe, OpGt, OpGe:
+			return precRelational
 		case OpAdd, OpSub:
-			return 4
+			return precAdditive
 		case OpMul, OpDiv, OpMod:
-			return 5
+			return precMultiplicative
 		}
-		return 3
+		return precString
 	case *InExpr, *BetweenExpr:
-		return 3
+		return precEquality
 	case *UnaryExpr:
-		return 6
+		return precUnary
 	case *PipeExpr, *UnionOp, *PrintOp, *RangeOp, *SearchOp, *FindOp, *EvaluateOp:
-		return 0
+		return precPipe
 	}
-	return 7
+	return precPostfix
+}
+
+// chains reports operators that associate left to right; the others take
+// one operator per level.
+func chains(p int) bool {
+	return p == precOr || p == precAnd || p == precAdditive || p == precMultiplicative
 }
 
 // sub prints e, parenthesised when its precedence is below min.
@@ -251,12 +275,18 @@ func (pr *printer) expr(e Expr) {
 		pr.literal(e)
 	case *TypeofExpr:
 		pr.ws("typeof(")
-		if e.Columns != nil {
+		if e.Columns != nil || e.Star {
 			for i, c := range e.Columns {
 				if i > 0 {
 					pr.ws(", ")
 				}
 				pr.columnDecl(c, true)
+			}
+			if e.Star {
+				if len(e.Columns) > 0 {
+					pr.ws(", ")
+				}
+				pr.ws("*")
 			}
 		} else {
 			pr.ws(e.Type.String())
@@ -264,7 +294,11 @@ func (pr *printer) expr(e Expr) {
 		pr.ws(")")
 	case *BinaryExpr:
 		p := precOf(e)
-		pr.sub(e.X, p)
+		if chains(p) {
+			pr.sub(e.X, p)
+		} else {
+			pr.sub(e.X, p+1)
+		}
 		pr.ws(" ")
 		pr.ws(e.Op.String())
 		pr.ws(" ")
@@ -274,28 +308,28 @@ func (pr *printer) expr(e Expr) {
 		if u, ok := e.X.(*UnaryExpr); ok && u.Op == e.Op {
 			pr.ws(" ")
 		}
-		pr.sub(e.X, 6)
+		pr.sub(e.X, precUnary)
 	case *InExpr:
-		pr.sub(e.X, 3)
+		pr.sub(e.X, precRelational)
 		pr.ws(" ")
 		pr.ws(e.Op.String())
 		pr.ws(" (")
 		pr.exprList(e.List)
 		pr.ws(")")
 	case *BetweenExpr:
-		pr.sub(e.X, 3)
+		pr.sub(e.X, precRelational)
 		if e.Not {
 			pr.ws(" !between (")
 		} else {
 			pr.ws(" between (")
 		}
-		pr.sub(e.Lo, 4)
+		pr.sub(e.Lo, precAdditive)
 		pr.ws(" .. ")
-		pr.sub(e.Hi, 4)
+		pr.sub(e.Hi, precAdditive)
 		pr.ws(")")
 	case *CallExpr:
 		if e.Target != nil {
-			pr.sub(e.Target, 7)
+			pr.sub(e.Target, precPostfix)
 			pr.ws(".")
 		}
 		pr.ident(e.Name)
@@ -307,11 +341,11 @@ func (pr *printer) expr(e Expr) {
 		pr.ws(" = ")
 		pr.expr(e.Value)
 	case *MemberExpr:
-		pr.sub(e.X, 7)
+		pr.sub(e.X, precPostfix)
 		pr.ws(".")
 		pr.ident(e.Name)
 	case *IndexExpr:
-		pr.sub(e.X, 7)
+		pr.sub(e.X, precPostfix)
 		pr.ws("[")
 		pr.expr(e.Index)
 		pr.ws("]")
@@ -349,6 +383,14 @@ func (pr *printer) expr(e Expr) {
 		pr.op(e)
 	default:
 		pr.ws("<bad expression>")
+	}
+}
+
+// listAfter writes " a, b" after a keyword, or nothing for an empty list.
+func (pr *printer) listAfter(es []Expr) {
+	if len(es) > 0 {
+		pr.ws(" ")
+		pr.exprList(es)
 	}
 }
 
@@ -486,25 +528,29 @@ func (pr *printer) op(op Operator) {
 		pr.ws(" ")
 		pr.expr(o.Pred)
 	case *ProjectOp:
-		pr.ws("project ")
-		pr.exprList(o.Cols)
+		pr.ws("project")
+		pr.listAfter(o.Cols)
 	case *ProjectAwayOp:
-		pr.ws("project-away ")
-		pr.exprList(o.Cols)
+		pr.ws("project-away")
+		pr.listAfter(o.Cols)
 	case *ProjectKeepOp:
 		pr.ws("project-keep ")
 		pr.exprList(o.Cols)
 	case *ProjectRenameOp:
-		pr.ws("project-rename ")
+		pr.ws("project-rename")
 		for i, r := range o.Renames {
 			if i > 0 {
-				pr.ws(", ")
+				pr.ws(",")
 			}
+			pr.ws(" ")
 			pr.expr(r)
 		}
 	case *ProjectReorderOp:
-		pr.ws("project-reorder ")
-		pr.sortList(o.Cols)
+		pr.ws("project-reorder")
+		if len(o.Cols) > 0 {
+			pr.ws(" ")
+			pr.sortList(o.Cols)
+		}
 	case *ExtendOp:
 		pr.ws("extend ")
 		pr.exprList(o.Cols)
@@ -533,14 +579,14 @@ func (pr *printer) op(op Operator) {
 		pr.expr(o.Count)
 	case *TopOp:
 		pr.ws("top ")
-		pr.sub(o.Count, 4)
+		pr.sub(o.Count, precAdditive)
 		pr.ws(" by ")
 		pr.sortList(o.By)
 	case *TopNestedOp:
 		pr.topNested(o)
 	case *TopHittersOp:
 		pr.ws("top-hitters ")
-		pr.sub(o.Count, 4)
+		pr.sub(o.Count, precAdditive)
 		pr.ws(" of ")
 		pr.expr(o.Of)
 		if o.By != nil {
@@ -607,6 +653,10 @@ func (pr *printer) op(op Operator) {
 		pr.kw("evaluate", o.Params)
 		pr.ws(" ")
 		pr.expr(o.Call)
+		if o.Schema != nil {
+			pr.ws(" : ")
+			pr.schema(o.Schema)
+		}
 	case *RenderOp:
 		pr.ws("render ")
 		pr.ws(o.Chart)
@@ -634,7 +684,7 @@ func (pr *printer) op(op Operator) {
 	case *SampleDistinctOp:
 		pr.kw("sample-distinct", o.Params)
 		pr.ws(" ")
-		pr.sub(o.Count, 4)
+		pr.sub(o.Count, precAdditive)
 		pr.ws(" of ")
 		pr.expr(o.Of)
 	case *GetSchemaOp:
@@ -712,7 +762,10 @@ func (pr *printer) op(op Operator) {
 		pr.expr(o.Step)
 	case *GenericOp:
 		pr.kw(o.Name, o.Params)
-		if len(o.Args) > 0 {
+		if o.Text != "" {
+			pr.ws(" ")
+			pr.ws(o.Text)
+		} else if len(o.Args) > 0 {
 			pr.ws(" ")
 			pr.exprList(o.Args)
 		}
@@ -722,7 +775,7 @@ func (pr *printer) op(op Operator) {
 }
 
 func (pr *printer) joinRight(e Expr) {
-	if _, ok := e.(Operator); ok || precOf(e) < 7 {
+	if _, ok := e.(Operator); ok || precOf(e) < precPostfix {
 		pr.ws("(")
 		pr.expr(e)
 		pr.ws(")")
@@ -739,7 +792,7 @@ func (pr *printer) topNested(o *TopNestedOp) {
 		}
 		pr.ws(" ")
 		if lv.Count != nil {
-			pr.sub(lv.Count, 4)
+			pr.sub(lv.Count, precAdditive)
 			pr.ws(" ")
 		}
 		pr.ws("of ")
@@ -791,7 +844,7 @@ func (pr *printer) makeSeries(o *MakeSeriesOp) {
 		}
 	}
 	pr.ws(" on ")
-	pr.sub(o.On, 4)
+	pr.sub(o.On, precAdditive)
 	if o.Range {
 		pr.ws(" in range(")
 		pr.expr(o.From)
