@@ -63,7 +63,9 @@ var asimFuncs = []asimFunc{
 // parsers _Im_NetworkSession and _Im_Dns (and their _ASim_ parameterless
 // forms) over the catalog's ASimNetworkSessionLogs and
 // ASimDnsActivityLogs tables, which raw Zeek, Sysmon, Suricata and DNS
-// debug logs and exports of those tables feed.
+// debug logs and exports of those tables feed, plus (with
+// OpenOptions.ASimSourceTables) DnsEvents lookups normalised as Sentinel's
+// ASimDnsMicrosoftOMS parser does.
 func (c *Catalog) TableFunction(name string) (types.TableFunction, bool) {
 	for i := range asimFuncs {
 		f := &asimFuncs[i]
@@ -158,13 +160,7 @@ func coerceArg(v types.Value, t types.Type) (types.Value, error) {
 }
 
 func (f *asimTableFunc) newTable(vals []types.Value) (types.Table, error) {
-	var inner types.Table
-	if t, ok := f.cat.tables[f.def.table]; ok {
-		inner = t
-	} else {
-		s, _ := schema.Lookup(f.def.table)
-		inner = &Table{name: f.def.table, schema: s, known: true}
-	}
+	inner := f.cat.asimSources(f.def.table)
 	var pred rowPredicate
 	var err error
 	if f.def.table == "ASimNetworkSessionLogs" {
@@ -176,6 +172,28 @@ func (f *asimTableFunc) newTable(vals []types.Value) (types.Table, error) {
 		return nil, fmt.Errorf("%s: %w", f.name, err)
 	}
 	return &filteredTable{name: f.name, inner: inner, pred: pred}, nil
+}
+
+// asimSources returns what an ASIM table function reads: the ASIM table
+// itself (files and raw logs mapped to it) and, with
+// OpenOptions.ASimSourceTables, the source tables normalised into it
+// (DnsEvents for _Im_Dns), as one table.
+func (c *Catalog) asimSources(target string) types.Table {
+	s, _ := schema.Lookup(target)
+	u := &unionTable{name: target, schema: s}
+	if t, ok := c.tables[target]; ok {
+		u.schema = t.schema
+		u.parts = append(u.parts, t)
+	}
+	for _, v := range asimViews {
+		if !c.opts.ASimSourceTables {
+			break
+		}
+		if src, ok := c.tables[v.source]; ok && v.target == target {
+			u.parts = append(u.parts, &viewTable{src: src, view: v, schema: u.schema})
+		}
+	}
+	return u
 }
 
 // rowPredicate is a row filter over named columns.

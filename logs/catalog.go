@@ -20,17 +20,18 @@ type Format string
 
 // The formats.
 const (
-	FormatCSV      Format = "csv"       // Log Analytics portal CSV or plain CSV with a header
-	FormatJSON     Format = "json"      // JSON array of objects or JSON lines
-	FormatParquet  Format = "parquet"   // Apache Parquet (ADX .export, data lakes)
-	FormatLARest   Format = "la-rest"   // Log Analytics query REST response
-	FormatADX      Format = "adx-v2"    // Azure Data Explorer v2 response frames
-	FormatCEF      Format = "cef"       // CEF lines, with or without a syslog header
-	FormatZeekTSV  Format = "zeek-tsv"  // Zeek TSV log (#fields header)
-	FormatZeekJSON Format = "zeek-json" // Zeek JSON lines
-	FormatSysmon   Format = "sysmon"    // Sysmon events (JSON lines or XML)
-	FormatSuricata Format = "suricata"  // Suricata EVE JSON
-	FormatDNSDebug Format = "dnsdebug"  // Windows DNS server debug log
+	FormatCSV       Format = "csv"        // Log Analytics portal CSV or plain CSV with a header
+	FormatJSON      Format = "json"       // JSON array of objects or JSON lines
+	FormatParquet   Format = "parquet"    // Apache Parquet (ADX .export, data lakes)
+	FormatLARest    Format = "la-rest"    // Log Analytics query REST response
+	FormatADX       Format = "adx-v2"     // Azure Data Explorer v2 response frames
+	FormatCEF       Format = "cef"        // CEF lines, with or without a syslog header
+	FormatZeekTSV   Format = "zeek-tsv"   // Zeek TSV log (#fields header)
+	FormatZeekJSON  Format = "zeek-json"  // Zeek JSON lines
+	FormatSysmon    Format = "sysmon"     // Sysmon events, JSON lines
+	FormatSysmonXML Format = "sysmon-xml" // Sysmon events, Windows event XML
+	FormatSuricata  Format = "suricata"   // Suricata EVE JSON
+	FormatDNSDebug  Format = "dnsdebug"   // Windows DNS server debug log
 )
 
 // OpenOptions says where logs are and how to read them.
@@ -49,6 +50,11 @@ type OpenOptions struct {
 	// Flavour selects schema variants: "" (Sentinel / Log Analytics) or
 	// "defenderxdr" (Defender XDR advanced hunting: Timestamp columns).
 	Flavour string
+	// ASimSourceTables makes _Im_Dns also read DnsEvents lookups,
+	// normalised as Sentinel's ASimDnsMicrosoftOMS parser does (Sentinel's
+	// own _Im_Dns includes them). Off by default: the ASIM functions then
+	// read only the ASIM tables and the raw logs mapped to them.
+	ASimSourceTables bool
 }
 
 // File is one input file and what it feeds.
@@ -61,7 +67,9 @@ type File struct {
 	// Explicit is set for files bound by --table.
 	Explicit bool
 
-	modYear  int // for syslog timestamps without a year
+	modYear  int    // for syslog timestamps without a year
+	kind     string // Zeek log kind
+	array    bool   // a JSON array (cannot be split into ranges)
 	cols     []record.Col
 	inferred []types.Type
 	problems []string // header problems, reported as warnings on scan
@@ -126,19 +134,18 @@ func (c *Catalog) addExplicit(seen map[string]bool) error {
 				return fmt.Errorf("--table %s=%s: no files match", name, glob)
 			}
 			for _, p := range paths {
-				if seen[p] {
+				if seen[fileKey(p)] {
 					continue
 				}
-				seen[p] = true
-				f, reason, err := c.classify(p, name)
+				seen[fileKey(p)] = true
+				fs, reason, err := c.classify(p, name)
 				if err != nil {
 					return err
 				}
-				if f == nil {
+				if fs == nil {
 					return fmt.Errorf("--table %s=%s: %s: %s", name, glob, p, reason)
 				}
-				f.Explicit = true
-				c.files = append(c.files, f)
+				c.files = append(c.files, fs...)
 			}
 		}
 	}
@@ -156,29 +163,39 @@ func (c *Catalog) addDir(dir string, seen map[string]bool) error {
 			continue
 		}
 		p := filepath.Join(dir, name)
-		if seen[p] {
+		if seen[fileKey(p)] {
 			continue
 		}
-		seen[p] = true
-		f, reason, err := c.classify(p, "")
+		seen[fileKey(p)] = true
+		fs, reason, err := c.classify(p, "")
 		if err != nil {
 			return err
 		}
-		if f == nil {
+		if fs == nil {
 			c.unrec = append(c.unrec, Unrecognised{Path: p, Reason: reason})
 			continue
 		}
-		c.files = append(c.files, f)
+		c.files = append(c.files, fs...)
 	}
 	return nil
+}
+
+// fileKey identifies a file however its path was written, so a file
+// bound by --table is not bound again by its directory.
+func fileKey(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return filepath.Clean(p)
 }
 
 // sniffBytes is how much of a file is read to recognise its format.
 const sniffBytes = 64 << 10
 
-// classify works out a file's format and table. table is the explicit
-// table name or "". A nil File comes with the reason it was not used.
-func (c *Catalog) classify(path, table string) (*File, string, error) {
+// classify works out a file's format and the table(s) it feeds. table is
+// the explicit table name or "". No files come with the reason the file
+// was not used.
+func (c *Catalog) classify(path, table string) ([]*File, string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, "", fmt.Errorf("logs: %w", err)
@@ -187,13 +204,26 @@ func (c *Catalog) classify(path, table string) (*File, string, error) {
 	if err != nil {
 		return nil, "cannot read: " + err.Error(), nil
 	}
-	f := &File{Path: path, Compression: comp, Size: st.Size(), modYear: st.ModTime().UTC().Year()}
-	if raw, rawTable, ok := sniffRaw(head); ok {
-		f.Format, f.Table = raw, rawTable
-		if table != "" {
-			f.Table = table
+	f := &File{Path: path, Compression: comp, Size: st.Size(), modYear: st.ModTime().UTC().Year(), Explicit: table != ""}
+	if raws, ok := sniffRaw(head); ok {
+		var out []*File
+		for _, r := range raws {
+			g := *f
+			g.Format, g.Table, g.kind = r.format, r.table, r.kind
+			if table != "" {
+				if len(raws) > 1 && r.table != table {
+					continue // --table NAME=eve.json binds only the matching part
+				}
+				g.Table = table
+			}
+			out = append(out, &g)
 		}
-		return f, "", nil
+		if len(out) == 0 { // explicit table that the raw format does not feed
+			g := *f
+			g.Format, g.Table, g.kind = raws[0].format, table, raws[0].kind
+			out = append(out, &g)
+		}
+		return out, "", nil
 	}
 	base, ext := splitName(filepath.Base(path))
 	format, ok := exportExts[ext]
@@ -216,7 +246,7 @@ func (c *Catalog) classify(path, table string) (*File, string, error) {
 	if err := c.discover(f); err != nil {
 		return nil, err.Error(), nil
 	}
-	return f, "", nil
+	return []*File{f}, "", nil
 }
 
 // discover reads the first records of an export to find its columns and
@@ -251,6 +281,12 @@ func (c *Catalog) discover(f *File) error {
 	}
 	f.cols = append([]record.Col(nil), src.Columns()...)
 	f.inferred = inf.Types()
+	if js, ok := src.(jsonSampler); ok {
+		f.array = js.IsArray()
+	}
+	if d, ok := src.(interface{ declaredTypes() []types.Type }); ok {
+		f.inferred = d.declaredTypes()
+	}
 	f.problems = append(f.problems, src.Problems()...)
 	if _, known := schema.Lookup(f.Table); !known && !f.Explicit {
 		names := make([]string, len(f.cols))

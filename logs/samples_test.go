@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,5 +110,160 @@ func TestSharedRawCEF(t *testing.T) {
 	}
 	if ae := cell(b, 0, "AdditionalExtensions"); !strings.HasPrefix(ae, "id=220;pt=502;PtName=Modbus;") {
 		t.Errorf("AdditionalExtensions = %q", ae)
+	}
+}
+
+// TestSharedRawASIM loads the Zeek, Sysmon and Suricata samples by
+// content and pins the rows each file feeds to each ASIM table.
+func TestSharedRawASIM(t *testing.T) {
+	root := filepath.Join(sharedDir(t), "data", "logs")
+	dirs := []string{filepath.Join(root, "zeek"), filepath.Join(root, "sysmon"), filepath.Join(root, "suricata")}
+	cat, err := Open(OpenOptions{Dirs: dirs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := cat.Unrecognised(); len(u) != 0 {
+		t.Errorf("unrecognised: %v", u)
+	}
+	sums, err := cat.Inventory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{
+		"ASimDnsActivityLogs/otrf_LSASS_campaign_01_dns.log":                                    96,
+		"ASimDnsActivityLogs/otrf_apt29_day2_SCRANTON_dns.log":                                  18,
+		"ASimDnsActivityLogs/zeek-btest_opt.basic_dns.log":                                      34,
+		"ASimDnsActivityLogs/otrf_sysmon_eid3_eid22_subset.jsonl":                               210,
+		"ASimDnsActivityLogs/otrf_cmd_bitsadmin_download_psh_script_2020-10-2302365189.json":    3,
+		"ASimDnsActivityLogs/suricata-verify_dns-tcp-www-google-com_eve.json":                   13,
+		"ASimDnsActivityLogs/suricata-verify_eve-dns_eve.json":                                  9,
+		"ASimDnsActivityLogs/suricata-verify_alert-testmyids_eve.json":                          0,
+		"ASimDnsActivityLogs/suricata-verify_detect-ldap-operation_eve.json":                    0,
+		"ASimNetworkSessionLogs/otrf_LSASS_campaign_01_conn.log":                                112,
+		"ASimNetworkSessionLogs/otrf_apt29_day2_SCRANTON_conn.log":                              53,
+		"ASimNetworkSessionLogs/zeek-btest_opt.basic_conn.log":                                  34,
+		"ASimNetworkSessionLogs/otrf_sysmon_eid3_eid22_subset.jsonl":                            39,
+		"ASimNetworkSessionLogs/otrf_cmd_bitsadmin_download_psh_script_2020-10-2302365189.json": 8,
+		"ASimNetworkSessionLogs/suricata-verify_alert-testmyids_eve.json":                       1,
+		"ASimNetworkSessionLogs/suricata-verify_detect-ldap-operation_eve.json":                 5, // 4 alerts + 1 flow
+		"ASimNetworkSessionLogs/suricata-verify_dns-tcp-www-google-com_eve.json":                1,
+		"ASimNetworkSessionLogs/suricata-verify_eve-dns_eve.json":                               0,
+	}
+	if len(sums) != len(want) {
+		t.Errorf("%d bindings, want %d", len(sums), len(want))
+	}
+	for _, s := range sums {
+		key := s.Table + "/" + filepath.Base(s.Path)
+		w, ok := want[key]
+		if !ok {
+			t.Errorf("unexpected binding %s", key)
+			continue
+		}
+		if s.Rows != w {
+			t.Errorf("%s: %d rows, want %d", key, s.Rows, w)
+		}
+		// The btest baselines have canonified "XXXXXXXXXX.XXXXXX" times.
+		wantBad := int64(0)
+		if strings.Contains(key, "btest") {
+			wantBad = 34
+		}
+		if s.Malformed != wantBad {
+			t.Errorf("%s: %d malformed, want %d: %v", key, s.Malformed, wantBad, s.Warnings)
+		}
+	}
+
+	// One query covers every source: successful answers from Zeek,
+	// Sysmon (QueryStatus 0) and Suricata.
+	fn, _ := cat.TableFunction("_Im_Dns")
+	tb, err := fn.Call([]types.Arg{{Name: "responsecodename", Value: types.StringValue("NOERROR")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := scanAll(t, tb, types.ScanOptions{Columns: []string{"EventProduct", "DnsQuery", "EventResultDetails"}})
+	products := map[string]int{}
+	for i := 0; i < b.Len; i++ {
+		products[cell(b, i, "EventProduct")]++
+		if cell(b, i, "EventResultDetails") != "NOERROR" {
+			t.Fatalf("row %d not NOERROR", i)
+		}
+	}
+	if products["Zeek"] == 0 || products["Sysmon"] != 14 || products["Suricata"] != 17 {
+		t.Errorf("NOERROR rows by product %v: want Zeek, 14 Sysmon (11 + the 3 also in the bitsadmin file) and 17 Suricata", products)
+	}
+	tb, _ = fn.Call([]types.Arg{{Name: "responsecodename", Value: types.StringValue("NXDOMAIN")}, {Name: "domain_has_any", Value: types.DynamicValue([]any{"dmevals.local"})}})
+	if b, _ := scanAll(t, tb, types.ScanOptions{Columns: []string{"DnsQuery"}}); b.Len == 0 {
+		t.Error("no NXDOMAIN for dmevals.local (Zeek JSON sample)")
+	}
+
+	fn, _ = cat.TableFunction("_Im_NetworkSession")
+	tb, err = fn.Call([]types.Arg{{Name: "dstportnumber", Value: types.LongValue(389)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = scanAll(t, tb, types.ScanOptions{Columns: []string{"EventProduct", "EventType", "ThreatName", "DstPortNumber"}})
+	if b.Len == 0 {
+		t.Fatal("no LDAP sessions")
+	}
+	sawIDS := false
+	for i := 0; i < b.Len; i++ {
+		if cell(b, i, "DstPortNumber") != "389" {
+			t.Fatalf("row %d port %s", i, cell(b, i, "DstPortNumber"))
+		}
+		if cell(b, i, "EventType") == "IDS" && cell(b, i, "ThreatName") != "" {
+			sawIDS = true
+		}
+	}
+	if !sawIDS {
+		t.Error("no Suricata alert row with a ThreatName on port 389")
+	}
+}
+
+// TestSharedResponses loads the saved Log Analytics REST response and the
+// ADX v2 frames with their declared column types.
+func TestSharedResponses(t *testing.T) {
+	root := filepath.Join(sharedDir(t), "data", "logs", "export-formats")
+	tests := []struct {
+		file   string
+		format Format
+		rows   int
+		cols   int
+		types  map[string]types.Type
+		first  map[string]string
+	}{
+		{"msticpy_az_mon_raw_query.json", FormatLARest, 3, 34,
+			map[string]types.Type{"TimeGenerated": types.DateTime, "TenantId": types.String},
+			map[string]string{"TimeGenerated": "2023-02-20T11:04:02.6371632Z", "AlertSeverity": "Medium"}},
+		{"msticpy_kusto_raw_resp.json", FormatADX, 10, 130,
+			map[string]types.Type{"CreatedProcessIsElevated": types.Bool},
+			map[string]string{"CreatedProcessIsElevated": "true", "CreatedProcessAccountName": "SYSTEM"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			cat, err := Open(OpenOptions{Tables: map[string][]string{"Result": {filepath.Join(root, tc.file)}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f := cat.Files()[0]; f.Format != tc.format {
+				t.Fatalf("format %s, want %s", f.Format, tc.format)
+			}
+			tb, _ := cat.Table("Result")
+			if len(tb.Schema()) != tc.cols {
+				t.Errorf("%d columns, want %d", len(tb.Schema()), tc.cols)
+			}
+			b, st := scanAll(t, tb, types.ScanOptions{})
+			if b.Len != tc.rows || st.Malformed != 0 {
+				t.Errorf("rows %d malformed %d %v", b.Len, st.Malformed, st.Warnings())
+			}
+			for col, typ := range tc.types {
+				if i := tb.Schema().Index(col); i < 0 || tb.Schema()[i].Type != typ {
+					t.Errorf("column %s type, want %v", col, typ)
+				}
+			}
+			for col, want := range tc.first {
+				if got := cell(b, 0, col); got != want {
+					t.Errorf("%s = %q, want %q", col, got, want)
+				}
+			}
+		})
 	}
 }

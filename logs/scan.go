@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/huntpack/huntpack/kql/types"
+	"github.com/huntpack/huntpack/logs/input"
 	"github.com/huntpack/huntpack/logs/record"
 )
 
@@ -17,7 +18,7 @@ func (t *Table) Scan(ctx context.Context, opts types.ScanOptions, emit func(*typ
 	if _, err := record.Project(t.schema, opts.Columns); err != nil {
 		return fmt.Errorf("table %s: %w", t.name, err)
 	}
-	if !opts.Concurrent || len(t.files) < 2 {
+	if !opts.Concurrent || len(t.files) == 1 && !t.files[0].splittable() || len(t.files) == 0 {
 		for _, f := range t.files {
 			if err := t.scanFile(ctx, f, opts, emit); err != nil {
 				return err
@@ -28,34 +29,64 @@ func (t *Table) Scan(ctx context.Context, opts types.ScanOptions, emit func(*typ
 	return t.scanParallel(ctx, opts, emit)
 }
 
+// work is one unit of a parallel scan: a file or a range of one.
+type work struct {
+	f     *File
+	rng   *input.Range
+	first bool // the file's first (or only) part
+}
+
+// workItems lists the files, large splittable ones cut into ranges.
+func (t *Table) workItems(workers int) ([]work, error) {
+	var out []work
+	for _, f := range t.files {
+		if !f.splittable() {
+			out = append(out, work{f: f, first: true})
+			continue
+		}
+		rs, err := f.ranges(workers * 2)
+		if err != nil {
+			return nil, fmt.Errorf("table %s: %w", t.name, err)
+		}
+		for i := range rs {
+			out = append(out, work{f: f, rng: &rs[i], first: i == 0})
+		}
+	}
+	return out, nil
+}
+
 func (t *Table) scanParallel(ctx context.Context, opts types.ScanOptions, emit func(*types.Batch) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	work := make(chan *File)
+	items, err := t.workItems(runtime.GOMAXPROCS(0))
+	if err != nil {
+		return err
+	}
+	queue := make(chan work)
 	var (
 		wg       sync.WaitGroup
 		once     sync.Once
 		firstErr error
 	)
-	workers := min(runtime.GOMAXPROCS(0), len(t.files))
+	workers := min(runtime.GOMAXPROCS(0), len(items))
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for f := range work {
-				if err := t.scanFile(ctx, f, opts, emit); err != nil {
+			for w := range queue {
+				if err := t.scanPart(ctx, w, opts, emit); err != nil {
 					once.Do(func() { firstErr = err; cancel() })
 				}
 			}
 		}()
 	}
-	for _, f := range t.files {
+	for _, w := range items {
 		select {
-		case work <- f:
+		case queue <- w:
 		case <-ctx.Done():
 		}
 	}
-	close(work)
+	close(queue)
 	wg.Wait()
 	if firstErr != nil {
 		return firstErr
@@ -64,11 +95,17 @@ func (t *Table) scanParallel(ctx context.Context, opts types.ScanOptions, emit f
 }
 
 func (t *Table) scanFile(ctx context.Context, f *File, opts types.ScanOptions, emit func(*types.Batch) error) error {
-	if opts.Stats != nil {
+	return t.scanPart(ctx, work{f: f, first: true}, opts, emit)
+}
+
+// scanPart scans a file, or one byte range of it.
+func (t *Table) scanPart(ctx context.Context, w work, opts types.ScanOptions, emit func(*types.Batch) error) error {
+	f, rng := w.f, w.rng
+	if opts.Stats != nil && w.first {
 		atomic.AddInt64(&opts.Stats.Files, 1)
 		atomic.AddInt64(&opts.Stats.Bytes, f.Size)
 	}
-	src, err := openSource(f)
+	src, err := openSource(f, rng)
 	if err != nil {
 		return fmt.Errorf("table %s: %w", t.name, err)
 	}
@@ -77,8 +114,14 @@ func (t *Table) scanFile(ctx context.Context, f *File, opts types.ScanOptions, e
 	if err != nil {
 		return fmt.Errorf("table %s: %s: %w", t.name, f.Path, err)
 	}
+	if pr, ok := src.(record.Projector); ok {
+		pr.Need(plan.Needed(len(src.Columns())))
+	}
 	sink := record.NewSink(plan, record.SinkOptions{File: f.Path, Strict: t.strict, Stats: opts.Stats, Emit: emit})
 	for _, p := range f.problems {
+		if !w.first {
+			break // reported once, with the first part
+		}
 		if err := sink.Problem(0, p); err != nil {
 			return err
 		}

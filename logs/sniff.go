@@ -3,8 +3,23 @@ package logs
 import (
 	"bytes"
 
+	"github.com/huntpack/huntpack/logs/asim"
 	"github.com/huntpack/huntpack/logs/cef"
+	"github.com/huntpack/huntpack/logs/dnsdebug"
+	"github.com/huntpack/huntpack/logs/lajson"
+	"github.com/huntpack/huntpack/logs/parquet"
+	"github.com/huntpack/huntpack/logs/suricata"
+	"github.com/huntpack/huntpack/logs/sysmon"
+	"github.com/huntpack/huntpack/logs/zeek"
 )
+
+// rawBinding is one table a raw file feeds (a Suricata or Sysmon file
+// feeds both ASIM tables).
+type rawBinding struct {
+	format Format
+	table  string
+	kind   string // Zeek log kind
+}
 
 // headLines returns up to n non-empty lines from the start of a file
 // (the last line of head may be cut short and is dropped when head is
@@ -29,12 +44,12 @@ func headLines(head []byte, n int, full bool) [][]byte {
 	return out
 }
 
-// sniffRaw recognises raw log formats by content and returns the table
+// sniffRaw recognises raw log formats by content and returns the tables
 // they feed.
-func sniffRaw(head []byte) (Format, string, bool) {
+func sniffRaw(head []byte) ([]rawBinding, bool) {
 	lines := headLines(head, 10, len(head) >= sniffBytes)
 	if len(lines) == 0 {
-		return "", "", false
+		return nil, false
 	}
 	cefLines := 0
 	for _, l := range lines {
@@ -42,14 +57,38 @@ func sniffRaw(head []byte) (Format, string, bool) {
 			cefLines++
 		}
 	}
-	if cefLines > 0 && cefLines*2 >= len(lines) {
-		return FormatCEF, cef.Table, true
+	both := func(f Format) []rawBinding {
+		return []rawBinding{{format: f, table: asim.NetworkSession}, {format: f, table: asim.Dns}}
 	}
-	return "", "", false
+	switch {
+	case cefLines > 0 && cefLines*2 >= len(lines):
+		return []rawBinding{{format: FormatCEF, table: cef.Table}}, true
+	case dnsdebug.Sniff(lines):
+		return []rawBinding{{format: FormatDNSDebug, table: asim.Dns}}, true
+	case sysmon.SniffXML(head):
+		return both(FormatSysmonXML), true
+	}
+	if kind, ok := zeek.Sniff(lines); ok {
+		f := FormatZeekTSV
+		if lines[0][0] == '{' {
+			f = FormatZeekJSON
+		}
+		return []rawBinding{{format: f, table: zeek.TableFor(kind), kind: kind}}, true
+	}
+	switch {
+	case suricata.Sniff(lines):
+		return both(FormatSuricata), true
+	case sysmon.SniffJSON(lines):
+		return both(FormatSysmon), true
+	}
+	return nil, false
 }
 
 // sniffExport recognises an export without a known extension.
 func sniffExport(head []byte) (Format, bool) {
+	if bytes.HasPrefix(head, parquet.Magic) {
+		return FormatParquet, true
+	}
 	t := bytes.TrimLeft(trimBOM(head), " \t\r\n")
 	if len(t) > 0 && (t[0] == '[' || t[0] == '{') {
 		return FormatJSON, true
@@ -59,7 +98,14 @@ func sniffExport(head []byte) (Format, bool) {
 
 // sniffResponse recognises API response JSON among .json files.
 func sniffResponse(head []byte) (Format, bool) {
-	return "", false
+	switch k, ok := lajson.Sniff(head); {
+	case !ok:
+		return "", false
+	case k == lajson.LogAnalytics:
+		return FormatLARest, true
+	default:
+		return FormatADX, true
+	}
 }
 
 func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF}) }

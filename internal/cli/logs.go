@@ -34,6 +34,7 @@ type logsLsOptions struct {
 	format   string
 	warnings int
 	flavour  string
+	infer    int
 }
 
 func newLogsLsCmd(ctx context.Context, env Env) *cobra.Command {
@@ -45,8 +46,8 @@ func newLogsLsCmd(ctx context.Context, env Env) *cobra.Command {
 format and compression, its row count, malformed records, and the time range of the
 table's time column (TimeGenerated, else Timestamp). Files in the directories that
 feed no table are listed as not recognised. Problems (malformed records, values
-that do not convert) are printed with file and line on stderr, up to --warnings
-per file.
+that do not convert) are printed with file and line on stderr (text format) or
+listed in each file's "problems" (json format), up to --warnings per file.
 
 Exit status: 0 listed, 2 bad flags or unreadable directory.`,
 		Example: `  huntpack logs ls --logs ./logs
@@ -61,6 +62,7 @@ Exit status: 0 listed, 2 bad flags or unreadable directory.`,
 	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
 	cmd.Flags().IntVar(&o.warnings, "warnings", 5, "problems printed per file (0: none)")
 	cmd.Flags().StringVar(&o.flavour, "flavour", "", `schema flavour: "" (Sentinel) or "defenderxdr"`)
+	cmd.Flags().IntVar(&o.infer, "infer-rows", 1000, "records per file sampled to find columns and infer types (-1: all)")
 	return cmd
 }
 
@@ -75,7 +77,10 @@ func runLogsLs(ctx context.Context, env Env, o logsLsOptions) error {
 	if err != nil {
 		return withCode(ExitBadInput, err)
 	}
-	cat, err := logs.Open(logs.OpenOptions{Dirs: o.dirs, Tables: tables, Flavour: o.flavour})
+	if o.infer == 0 {
+		return exitf(ExitBadInput, "--infer-rows must be positive or -1")
+	}
+	cat, err := logs.Open(logs.OpenOptions{Dirs: o.dirs, Tables: tables, Flavour: o.flavour, InferRows: o.infer})
 	if err != nil {
 		return withCode(ExitBadInput, err)
 	}
@@ -84,6 +89,9 @@ func runLogsLs(ctx context.Context, env Env, o logsLsOptions) error {
 		return withCode(ExitBadInput, err)
 	}
 	for _, s := range sums {
+		if o.format == "json" {
+			break // problems are in the JSON
+		}
 		for i, w := range s.Warnings {
 			if i >= o.warnings {
 				fmt.Fprintf(env.Stderr, "%s: ... %d more problems\n", s.Path, len(s.Warnings)-i)
@@ -93,7 +101,7 @@ func runLogsLs(ctx context.Context, env Env, o logsLsOptions) error {
 		}
 	}
 	if o.format == "json" {
-		return writeLogsJSON(env.Stdout, sums, cat.Unrecognised())
+		return writeLogsJSON(env.Stdout, sums, cat.Unrecognised(), o.warnings)
 	}
 	return writeLogsText(env.Stdout, sums, cat.Unrecognised())
 }
@@ -138,6 +146,8 @@ type logsFileJSON struct {
 	TimeColumn  string `json:"time_column,omitempty"`
 	From        string `json:"from,omitempty"`
 	To          string `json:"to,omitempty"`
+	// Problems are the first --warnings problems ("file:line: message").
+	Problems []string `json:"problems,omitempty"`
 }
 
 type logsUnrecJSON struct {
@@ -145,7 +155,7 @@ type logsUnrecJSON struct {
 	Reason string `json:"reason"`
 }
 
-func writeLogsJSON(w io.Writer, sums []logs.FileSummary, unrec []logs.Unrecognised) error {
+func writeLogsJSON(w io.Writer, sums []logs.FileSummary, unrec []logs.Unrecognised, maxProblems int) error {
 	out := struct {
 		Files        []logsFileJSON  `json:"files"`
 		Unrecognised []logsUnrecJSON `json:"unrecognised"`
@@ -155,6 +165,12 @@ func writeLogsJSON(w io.Writer, sums []logs.FileSummary, unrec []logs.Unrecognis
 			Bytes: s.Size, Rows: s.Rows, Malformed: s.Malformed, TimeColumn: s.TimeColumn}
 		if s.HasTime {
 			f.From, f.To = types.FormatDateTime(s.MinTime), types.FormatDateTime(s.MaxTime)
+		}
+		for i, p := range s.Warnings {
+			if i >= maxProblems {
+				break
+			}
+			f.Problems = append(f.Problems, p.String())
 		}
 		out.Files = append(out.Files, f)
 	}

@@ -59,7 +59,8 @@ func TestLogsLs(t *testing.T) {
 	}
 
 	out.Reset()
-	code = Run(context.Background(), []string{"logs", "ls", "--logs", dir, "--format", "json", "--warnings", "0"}, Env{Stdout: &out, Stderr: &errb})
+	errb.Reset()
+	code = Run(context.Background(), []string{"logs", "ls", "--logs", dir, "--format", "json", "--warnings", "1"}, Env{Stdout: &out, Stderr: &errb})
 	if code != ExitOK {
 		t.Fatalf("json exit %d", code)
 	}
@@ -68,6 +69,7 @@ func TestLogsLs(t *testing.T) {
 			Table     string
 			Rows      int64
 			Malformed int64
+			Problems  []string
 		}
 		Unrecognised []struct{ File string }
 	}
@@ -76,6 +78,9 @@ func TestLogsLs(t *testing.T) {
 	}
 	if len(got.Files) != 2 || got.Files[0].Rows != 2 || got.Files[0].Malformed != 2 || got.Files[1].Rows != 2 || len(got.Unrecognised) != 1 {
 		t.Errorf("json %+v", got)
+	}
+	if len(got.Files[0].Problems) != 1 || !strings.Contains(got.Files[0].Problems[0], "CommonSecurityLog.csv:3: column DestinationPort") || errb.Len() != 0 {
+		t.Errorf("json problems %v, stderr %q", got.Files[0].Problems, errb.String())
 	}
 }
 

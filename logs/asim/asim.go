@@ -30,14 +30,14 @@ type Builder struct {
 	cols []record.Col
 	idx  map[string]int
 	vals []string
-	out  [][]byte
+	set  []int // columns set in this row, in order
 	buf  []byte
 }
 
 // NewBuilder returns a builder for an ASIM table (or any known table).
 func NewBuilder(table string) *Builder {
 	s, _ := schema.Lookup(table)
-	b := &Builder{idx: map[string]int{}, vals: make([]string, len(s)), out: make([][]byte, len(s))}
+	b := &Builder{idx: map[string]int{}, vals: make([]string, len(s))}
 	for i, f := range s {
 		b.cols = append(b.cols, record.Col{Name: f.Name})
 		b.idx[f.Name] = i
@@ -50,15 +50,19 @@ func (b *Builder) Columns() []record.Col { return b.cols }
 
 // Reset clears the row.
 func (b *Builder) Reset() {
-	for i := range b.vals {
+	for _, i := range b.set {
 		b.vals[i] = ""
 	}
+	b.set = b.set[:0]
 }
 
 // Set sets a column; empty values and unknown columns are ignored (the
 // tests check every column name used exists).
 func (b *Builder) Set(col, val string) {
 	if i, ok := b.idx[col]; ok && val != "" {
+		if b.vals[i] == "" {
+			b.set = append(b.set, i)
+		}
 		b.vals[i] = val
 	}
 }
@@ -66,22 +70,19 @@ func (b *Builder) Set(col, val string) {
 // Has reports whether the table has a column.
 func (b *Builder) Has(col string) bool { _, ok := b.idx[col]; return ok }
 
-// Fields copies the row into fields (nil for unset columns).
+// Fields copies the row into fields, which must be all nil (as
+// record.Run passes them); unset columns stay nil.
 func (b *Builder) Fields(fields [][]byte) {
 	b.buf = b.buf[:0]
-	for _, v := range b.vals {
-		b.buf = append(b.buf, v...)
+	for _, i := range b.set {
+		b.buf = append(b.buf, b.vals[i]...)
 	}
 	off := 0
-	for i, v := range b.vals {
-		if v == "" {
-			b.out[i] = nil
-			continue
-		}
-		b.out[i] = b.buf[off : off+len(v) : off+len(v)]
-		off += len(v)
+	for _, i := range b.set {
+		n := len(b.vals[i])
+		fields[i] = b.buf[off : off+n : off+n]
+		off += n
 	}
-	copy(fields, b.out)
 }
 
 // MapFunc maps one input line onto the builder. It returns false for a
@@ -133,6 +134,7 @@ func (s *LineSource) Next(fields [][]byte) (int64, error) {
 		if len(strings.TrimSpace(string(line))) == 0 {
 			continue
 		}
+		line, valid := input.CleanUTF8(line)
 		s.b.Reset()
 		ok, err := s.fn(line, n, s.b)
 		if err != nil {
@@ -142,6 +144,9 @@ func (s *LineSource) Next(fields [][]byte) (int64, error) {
 			continue
 		}
 		s.b.Fields(fields)
+		if !valid {
+			return n, &record.Error{Line: n, Msg: input.InvalidUTF8, Keep: true}
+		}
 		return n, nil
 	}
 }

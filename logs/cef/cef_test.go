@@ -2,10 +2,14 @@ package cef
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/huntpack/huntpack/logs/record"
 )
 
 func TestParse(t *testing.T) {
@@ -76,15 +80,15 @@ func TestCEFParserCases(t *testing.T) {
 			var tc struct {
 				Input    string `json:"input"`
 				Expected struct {
-					Host        string            `json:"host"`
-					Vendor      string            `json:"deviceVendor"`
-					Product     string            `json:"deviceProduct"`
-					Version     string            `json:"deviceVersion"`
-					ClassID     string            `json:"deviceEventClassId"`
-					Name        string            `json:"name"`
-					Severity    string            `json:"severity"`
-					Timestamp   int64             `json:"timestamp"`
-					Extensions  map[string]string `json:"extensions"`
+					Host       string            `json:"host"`
+					Vendor     string            `json:"deviceVendor"`
+					Product    string            `json:"deviceProduct"`
+					Version    string            `json:"deviceVersion"`
+					ClassID    string            `json:"deviceEventClassId"`
+					Name       string            `json:"name"`
+					Severity   string            `json:"severity"`
+					Timestamp  int64             `json:"timestamp"`
+					Extensions map[string]string `json:"extensions"`
 				} `json:"expected"`
 			}
 			b, _ := os.ReadFile(f)
@@ -150,4 +154,31 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSourceInvalidUTF8AndNoise(t *testing.T) {
+	in := "CEF:0|v|p|1|id|n|5|src=10.0.0.1 msg=caf\xe9\nnot a cef line\nCEF:0|v|p|1|id|n|5|src=10.0.0.2\n"
+	s := NewSource(io.NopCloser(strings.NewReader(in)), Options{})
+	fields := make([][]byte, len(s.Columns()))
+	var got []string
+	for {
+		clear(fields)
+		n, err := s.Next(fields)
+		if err == io.EOF {
+			break
+		}
+		msg := ""
+		if re, ok := err.(*record.Error); ok {
+			msg = fmt.Sprintf(" [line %d: %s keep=%v]", re.Line, re.Msg, re.Keep)
+			if !re.Keep {
+				got = append(got, msg)
+				continue
+			}
+		}
+		got = append(got, fmt.Sprintf("%d:%s:%s%s", n, fields[s.idx["SourceIP"]], fields[s.idx["Message"]], msg))
+	}
+	want := "1:10.0.0.1:caf\uFFFD [line 1: invalid UTF-8 (replaced with U+FFFD) keep=true]| [line 2: not a CEF line; skipped keep=false]|3:10.0.0.2:"
+	if strings.Join(got, "|") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, "|"), want)
+	}
 }

@@ -68,12 +68,16 @@ func (s *Source) Next(fields [][]byte) (int64, error) {
 		if len(line) == 0 {
 			continue
 		}
+		line, valid := input.CleanUTF8(line)
 		ev, err := Parse(line, s.opts)
 		if err != nil {
 			return n, &record.Error{Line: n, Msg: err.Error() + "; skipped"}
 		}
 		s.fill(&ev)
 		copy(fields, s.vals)
+		if !valid {
+			return n, &record.Error{Line: n, Msg: input.InvalidUTF8, Keep: true}
+		}
 		return n, nil
 	}
 }

@@ -204,3 +204,21 @@ func FuzzParser(f *testing.F) {
 		t.Fatal("parser did not reach EOF")
 	})
 }
+
+func TestParserSkipsUnneededFields(t *testing.T) {
+	p := NewParser(strings.NewReader("a,\"b,\"\"x\"\"\nmore\",c\r\n1,2,3\n"))
+	p.skip = []bool{false, true, false}
+	for _, want := range []string{"a||c", "1||3"} {
+		f, _, err := p.Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, x := range f {
+			parts = append(parts, string(x))
+		}
+		if got := strings.Join(parts, "|"); got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}

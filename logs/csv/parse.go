@@ -32,6 +32,7 @@ type Parser struct {
 	ends  []int
 	out   [][]byte
 	clean []byte
+	skip  []bool // fields not copied (by index)
 	// Comma is the field separator (default ',').
 	Comma byte
 }
@@ -121,12 +122,16 @@ func (p *Parser) parse(b []byte, inQuote, fieldStart bool) (bool, bool) {
 				for j < n && b[j] != '"' {
 					j++
 				}
-				p.buf = append(p.buf, b[i:j]...)
+				if !p.skipping() {
+					p.buf = append(p.buf, b[i:j]...)
+				}
 				i = j - 1
 				continue
 			}
 			if i+1 < n && b[i+1] == '"' {
-				p.buf = append(p.buf, '"')
+				if !p.skipping() {
+					p.buf = append(p.buf, '"')
+				}
 				i++
 				continue
 			}
@@ -152,12 +157,20 @@ func (p *Parser) parse(b []byte, inQuote, fieldStart bool) (bool, bool) {
 			if j < n && b[j] == '\n' && len(run) > 0 && run[len(run)-1] == '\r' {
 				run = run[:len(run)-1]
 			}
-			p.buf = append(p.buf, run...)
+			if !p.skipping() {
+				p.buf = append(p.buf, run...)
+			}
 			i = j - 1
 			fieldStart = false
 		}
 	}
 	return inQuote, fieldStart
+}
+
+// skipping reports whether the current field is not copied.
+func (p *Parser) skipping() bool {
+	f := len(p.ends)
+	return f < len(p.skip) && p.skip[f]
 }
 
 // scanQuotes tracks quote state through bytes that are not kept.

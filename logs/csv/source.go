@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/huntpack/huntpack/logs/input"
 	"github.com/huntpack/huntpack/logs/record"
@@ -55,6 +56,28 @@ func NewSource(r io.ReadCloser) (*Source, error) {
 		s.cols = append(s.cols, c)
 	}
 	return s, nil
+}
+
+// OpenRange opens a byte range of an uncompressed CSV file that holds
+// whole records (see input.SplitRanges), with the columns of the file's
+// header.
+func OpenRange(path string, cols []record.Col, r input.Range) (*Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	p := NewParser(io.NewSectionReader(f, r.Offset, r.Length))
+	p.line = r.FirstLine - 1
+	return &Source{p: p, closer: f, cols: cols}, nil
+}
+
+// Need implements record.Projector: fields of other columns are not
+// unquoted or copied (they read as empty).
+func (s *Source) Need(need []bool) {
+	s.p.skip = make([]bool, len(need))
+	for i, n := range need {
+		s.p.skip[i] = !n
+	}
 }
 
 // HeaderProblems returns problems found in the header (unknown time

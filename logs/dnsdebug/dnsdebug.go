@@ -64,9 +64,8 @@ func mapLine(line []byte, n int64, b *asim.Builder) (bool, error) {
 	b.Set("DnsQueryType", asim.QtypeNumber(qtype))
 	b.Set("DnsFlags", strings.TrimSpace(flagChars))
 	b.Set("EventOriginalType", m[6]+" "+m[10])
-	if f, err := strconv.ParseUint(flagsHex, 16, 16); err == nil {
-		setFlags(b, f)
-	}
+	setFlags(b, flagChars)
+	b.Set("AdditionalFields", `{"FlagsHex":"`+flagsHex+`"}`)
 	inbound := m[6] == "Rcv"
 	switch {
 	case inbound != isResp: // query from a client, or response to a client
@@ -83,14 +82,14 @@ func mapLine(line []byte, n int64, b *asim.Builder) (bool, error) {
 	return true, nil
 }
 
-// setFlags decodes the DNS header flag bits shown in hex (the 16-bit
-// header word without the opcode/rcode fields' meaning).
-func setFlags(b *asim.Builder, f uint64) {
-	bit := func(mask uint64) string { return strconv.FormatBool(f&mask != 0) }
-	b.Set("DnsFlagsAuthoritative", bit(0x0400))
-	b.Set("DnsFlagsTruncated", bit(0x0200))
-	b.Set("DnsFlagsRecursionDesired", bit(0x0100))
-	b.Set("DnsFlagsRecursionAvailable", bit(0x0080))
+// setFlags decodes the flag characters of the debug log: A
+// authoritative, T truncated, D recursion desired, R recursion available.
+func setFlags(b *asim.Builder, chars string) {
+	has := func(c string) string { return strconv.FormatBool(strings.Contains(chars, c)) }
+	b.Set("DnsFlagsAuthoritative", has("A"))
+	b.Set("DnsFlagsTruncated", has("T"))
+	b.Set("DnsFlagsRecursionDesired", has("D"))
+	b.Set("DnsFlagsRecursionAvailable", has("R"))
 }
 
 // DecodeName turns "(10)sitecheck2(5)opera(3)com(0)" into

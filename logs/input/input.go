@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -44,7 +45,8 @@ func Open(path string) (io.ReadCloser, Compression, error) {
 }
 
 // Decompress wraps a reader according to its first bytes; closing the
-// result closes r.
+// result closes r. Compressed data is decompressed on another goroutine,
+// ahead of the reader (see ReadAhead).
 func Decompress(r io.ReadCloser) (io.ReadCloser, Compression, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	head, _ := br.Peek(4)
@@ -54,13 +56,13 @@ func Decompress(r io.ReadCloser) (io.ReadCloser, Compression, error) {
 		if err != nil {
 			return nil, Gzip, fmt.Errorf("gzip: %w", err)
 		}
-		return &stack{Reader: zr, closers: []io.Closer{zr, r}}, Gzip, nil
+		return ReadAhead(&stack{Reader: zr, closers: []io.Closer{zr, r}}), Gzip, nil
 	case bytes.HasPrefix(head, zstdMagic):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(2))
 		if err != nil {
 			return nil, Zstd, fmt.Errorf("zstd: %w", err)
 		}
-		return &stack{Reader: zr, closers: []io.Closer{zstdCloser{zr}, r}}, Zstd, nil
+		return ReadAhead(&stack{Reader: zr, closers: []io.Closer{zstdCloser{zr}, r}}), Zstd, nil
 	}
 	return &stack{Reader: br, closers: []io.Closer{r}}, None, nil
 }
@@ -117,6 +119,10 @@ func NewLines(r io.Reader) *Lines {
 	return &Lines{r: bufio.NewReaderSize(r, 256<<10)}
 }
 
+// SetLine sets the number of lines already consumed (for readers that
+// start inside a file).
+func (l *Lines) SetLine(n int64) { l.line = n }
+
 // ErrLineTooLong is returned (with the line number) for a line over the
 // limit; the line is skipped and reading can continue.
 var ErrLineTooLong = fmt.Errorf("line too long")
@@ -164,6 +170,18 @@ func (l *Lines) Next() ([]byte, int64, error) {
 		return b, l.line, nil
 	}
 }
+
+// CleanUTF8 returns b unchanged when it is valid UTF-8, otherwise a copy
+// with each invalid byte sequence replaced by U+FFFD, and false.
+func CleanUTF8(b []byte) ([]byte, bool) {
+	if utf8.Valid(b) {
+		return b, true
+	}
+	return bytes.ToValidUTF8(b, []byte("\uFFFD")), false
+}
+
+// InvalidUTF8 is the warning for a record whose invalid UTF-8 was replaced.
+const InvalidUTF8 = "invalid UTF-8 (replaced with U+FFFD)"
 
 // TrimBOM removes a UTF-8 byte order mark.
 func TrimBOM(b []byte) []byte {

@@ -161,3 +161,10 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+func TestSourceInvalidUTF8(t *testing.T) {
+	got, _ := readSource(t, "{\"a\":\"ok\"}\n{\"a\":\"bad\xff\"}\n", Options{Grow: true})
+	if len(got) != 2 || got[1].rec != "bad\uFFFD" || got[1].line != 2 {
+		t.Errorf("got %+v", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/huntpack/huntpack/logs/input"
 	"github.com/huntpack/huntpack/logs/record"
@@ -23,7 +24,11 @@ type Source struct {
 	offs   [][2]int // per column: start, end (-1 start = absent/null)
 	fields [][]byte
 	newKey string
+	need   []bool
 }
+
+// Need implements record.Projector: values of other columns are not copied.
+func (s *Source) Need(need []bool) { s.need = need }
 
 // Options configures a Source.
 type Options struct {
@@ -70,6 +75,25 @@ func (s *Source) addCol(c record.Col) {
 	s.fields = append(s.fields, nil)
 }
 
+// OpenRange opens a byte range of an uncompressed JSON lines file that
+// holds whole lines (see input.SplitRanges).
+func OpenRange(path string, o Options, r input.Range) (*Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	s := NewSource(struct {
+		io.Reader
+		io.Closer
+	}{io.NewSectionReader(f, r.Offset, r.Length), f}, o)
+	if s.sp.array {
+		s.Close()
+		return nil, fmt.Errorf("%s: a JSON array cannot be read in ranges", path)
+	}
+	s.sp.lines.SetLine(r.FirstLine - 1 + s.sp.line - 1)
+	return s, nil
+}
+
 // IsArray reports whether the file is a JSON array (else JSON lines).
 func (s *Source) IsArray() bool { return s.sp.IsArray() }
 
@@ -98,6 +122,15 @@ func (s *Source) NextRecord() ([][]byte, int64, error) {
 }
 
 func (s *Source) decode(b []byte, line int64) ([][]byte, int64, error) {
+	b, valid := input.CleanUTF8(b)
+	fields, n, err := s.decodeValid(b, line)
+	if err == nil && !valid {
+		return fields, n, &record.Error{Line: n, Msg: input.InvalidUTF8, Keep: true}
+	}
+	return fields, n, err
+}
+
+func (s *Source) decodeValid(b []byte, line int64) ([][]byte, int64, error) {
 	s.vals = s.vals[:0]
 	for i := range s.offs {
 		s.offs[i] = [2]int{-1, -1}
@@ -150,7 +183,7 @@ func (s *Source) member(key, val []byte, kind Kind) {
 		s.addCol(c)
 		i = len(s.cols) - 1
 	}
-	if kind == KNull {
+	if kind == KNull || (s.need != nil && i < len(s.need) && !s.need[i]) {
 		s.offs[i] = [2]int{-1, -1}
 		return
 	}

@@ -19,6 +19,7 @@ type Splitter struct {
 	array bool
 	line  int64
 	rec   []byte
+	carry []byte
 	done  bool
 	// MaxRecord bounds one record's size (default input.MaxLine).
 	MaxRecord int
@@ -53,6 +54,7 @@ func NewSplitter(r io.Reader) *Splitter {
 	}
 	if !s.array {
 		s.lines = input.NewLines(br)
+		s.lines.SetLine(s.line - 1) // blank lines skipped above
 	}
 	return s
 }
@@ -89,7 +91,27 @@ func (s *Splitter) nextLine() ([]byte, int64, error) {
 	}
 }
 
-// nextElement reads one element of the array, tracking strings and depth.
+// chunk returns the next piece of input: what was left after the last
+// element first, then up to a line of new data. The slice is only valid
+// until the next call.
+func (s *Splitter) chunk() ([]byte, error) {
+	if len(s.carry) > 0 {
+		c := s.carry
+		s.carry = nil
+		return c, nil
+	}
+	c, err := s.r.ReadSlice('\n')
+	if len(c) > 0 {
+		return c, nil
+	}
+	if err == bufio.ErrBufferFull {
+		err = nil
+	}
+	return nil, err
+}
+
+// nextElement reads one element of the array, tracking strings and
+// nesting depth; runs of string content are skipped with IndexAny.
 func (s *Splitter) nextElement() ([]byte, int64, error) {
 	if s.done {
 		return nil, s.line, io.EOF
@@ -99,68 +121,52 @@ func (s *Splitter) nextElement() ([]byte, int64, error) {
 		max = input.MaxLine
 	}
 	s.rec = s.rec[:0]
-	// skip separators
-	var c byte
-	var err error
-	for {
-		c, err = s.r.ReadByte()
-		if err != nil {
-			if err == io.EOF {
+	var c []byte
+	for { // skip separators
+		var err error
+		if c, err = s.chunk(); err != nil || c == nil {
+			if err == nil || err == io.EOF {
 				return nil, s.line, ErrTruncated // no closing ']'
 			}
 			return nil, s.line, err
 		}
-		if c == '\n' {
-			s.line++
+		i := 0
+		for i < len(c) && (c[i] == ' ' || c[i] == '\t' || c[i] == '\r' || c[i] == '\n' || c[i] == ',') {
+			if c[i] == '\n' {
+				s.line++
+			}
+			i++
 		}
-		if c == ']' {
+		if i == len(c) {
+			continue
+		}
+		if c[i] == ']' {
 			s.done = true
 			return nil, s.line, io.EOF
 		}
-		if c != ',' && c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-			break
-		}
+		c = c[i:]
+		break
 	}
 	start := s.line
 	depth, inStr, esc, tooLong := 0, false, false, false
 	for {
-		if len(s.rec) < max {
-			s.rec = append(s.rec, c)
-		} else {
+		end := scanElement(c, &depth, &inStr, &esc, &s.line)
+		part := c
+		if end >= 0 {
+			part = c[:end]
+		}
+		if len(s.rec)+len(part) > max {
 			tooLong = true
+		} else if !tooLong {
+			s.rec = append(s.rec, part...)
 		}
-		switch {
-		case inStr:
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-		case c == '"':
-			inStr = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-		case c == '\n':
-			s.line++
-		}
-		if c == '\n' && inStr {
-			s.line++
-		}
-		if depth <= 0 && !inStr && (c == '}' || c == ']' || depth < 0) {
+		if end >= 0 {
+			s.carry = c[end:]
 			break
 		}
-		if depth == 0 && !inStr && (c == ',') {
-			// a scalar element: hand it to the object scanner, which rejects it
-			s.rec = s.rec[:len(s.rec)-1]
-			break
-		}
-		if c, err = s.r.ReadByte(); err != nil {
-			if err == io.EOF {
+		var err error
+		if c, err = s.chunk(); err != nil || c == nil {
+			if err == nil || err == io.EOF {
 				return nil, start, ErrTruncated
 			}
 			return nil, start, err
@@ -169,5 +175,54 @@ func (s *Splitter) nextElement() ([]byte, int64, error) {
 	if tooLong {
 		return nil, start, fmt.Errorf("record longer than %d bytes: %w", max, input.ErrLineTooLong)
 	}
+	if n := len(s.rec); n > 0 && s.rec[n-1] == ',' {
+		s.rec = s.rec[:n-1] // a scalar element ended by ','
+	}
 	return s.rec, start, nil
+}
+
+// scanElement advances through c and returns the index just after the
+// element's end, or -1 when the element goes on past c. A scalar element
+// ends after the ',' that follows it.
+func scanElement(c []byte, depth *int, inStr, esc *bool, line *int64) int {
+	for i := 0; i < len(c); i++ {
+		if *inStr {
+			if *esc {
+				*esc = false
+				continue
+			}
+			j := bytes.IndexAny(c[i:], "\"\\\n")
+			if j < 0 {
+				return -1
+			}
+			i += j
+			switch c[i] {
+			case '\\':
+				*esc = true
+			case '"':
+				*inStr = false
+			case '\n':
+				*line++
+			}
+			continue
+		}
+		switch c[i] {
+		case '"':
+			*inStr = true
+		case '{', '[':
+			*depth++
+		case '}', ']':
+			*depth--
+			if *depth <= 0 {
+				return i + 1
+			}
+		case '\n':
+			*line++
+		case ',':
+			if *depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
 }

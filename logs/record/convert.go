@@ -117,7 +117,11 @@ func ParseDateTimeIn(b []byte, loc *time.Location, epoch bool) (int64, bool) {
 			return t, true
 		}
 	}
-	t, err := types.ParseDateTime(str(b))
+	t, ok := parseUSPortal(b)
+	var err error
+	if !ok {
+		t, err = types.ParseDateTime(str(b))
+	}
 	if err != nil {
 		var ok bool
 		if t, ok = parseExtraLayouts(str(b)); !ok {
@@ -128,6 +132,84 @@ func ParseDateTimeIn(b []byte, loc *time.Location, epoch bool) (int64, bool) {
 		t = shiftToUTC(t, loc)
 	}
 	return t, true
+}
+
+// parseUSPortal parses the Log Analytics portal export form
+// "M/D/YYYY, h:mm:ss[.fffffff] AM|PM" (comma optional) without
+// allocating; it reports false for anything else.
+func parseUSPortal(b []byte) (int64, bool) {
+	i := 0
+	num := func(maxDigits int) (int, bool) {
+		n, start := 0, i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' && i-start < maxDigits {
+			n = n*10 + int(b[i]-'0')
+			i++
+		}
+		return n, i > start
+	}
+	expect := func(c byte) bool {
+		if i < len(b) && b[i] == c {
+			i++
+			return true
+		}
+		return false
+	}
+	mo, ok1 := num(2)
+	ok2 := expect('/')
+	d, ok3 := num(2)
+	ok4 := expect('/')
+	y, ok5 := num(4)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) || i != len(b) && b[i] != ',' && b[i] != ' ' {
+		return 0, false
+	}
+	expect(',')
+	if !expect(' ') {
+		return 0, false
+	}
+	h, ok6 := num(2)
+	ok7 := expect(':')
+	mi, ok8 := num(2)
+	ok9 := expect(':')
+	se, ok10 := num(2)
+	if !(ok6 && ok7 && ok8 && ok9 && ok10) {
+		return 0, false
+	}
+	var frac int64
+	if expect('.') {
+		scale := types.TicksPerSecond / 10
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			frac += int64(b[i]-'0') * scale
+			scale /= 10
+			i++
+		}
+		if i == start {
+			return 0, false
+		}
+	}
+	if !expect(' ') || i+2 != len(b) || (b[i+1] != 'M' && b[i+1] != 'm') {
+		return 0, false
+	}
+	switch b[i] {
+	case 'A', 'a':
+		if h == 12 {
+			h = 0
+		}
+	case 'P', 'p':
+		if h != 12 {
+			h += 12
+		}
+	default:
+		return 0, false
+	}
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59 || y < 1 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, se, 0, time.UTC)
+	if t.Day() != d {
+		return 0, false
+	}
+	return types.TicksFromTime(t) + frac, true
 }
 
 // extraLayouts are datetime forms seen in log exports that

@@ -82,6 +82,20 @@ func Project(table types.Schema, cols []string) (types.Schema, error) {
 	return out, nil
 }
 
+// Needed returns, for a source with n columns, which ones the plan reads
+// (for the projection or the filter).
+func (p *Plan) Needed(n int) []bool {
+	need := make([]bool, n)
+	for _, lists := range [][]int{p.src, p.filt} {
+		for _, i := range lists {
+			if i >= 0 && i < n {
+				need[i] = true
+			}
+		}
+	}
+	return need
+}
+
 // NeedsSource reports whether the plan reads source column i (for the
 // projection or the filter); readers may skip decoding other columns.
 func (p *Plan) NeedsSource(i int) bool {
@@ -111,6 +125,7 @@ type Sink struct {
 	arena   []byte
 	filtBuf [][]byte
 	bad     bool // current row already counted as malformed
+	batches int
 }
 
 // SinkOptions configures a Sink.
@@ -171,11 +186,25 @@ func (s *Sink) Add(fields [][]byte, line int64) error {
 		return nil
 	}
 	if s.batch == nil {
-		s.batch = types.NewBatch(s.plan.Out, 256)
+		// Small first batch (small files), full-size ones after that.
+		n := 256
+		if s.batches > 0 {
+			n = types.BatchSize
+		}
+		s.batches++
+		s.batch = &types.Batch{Schema: s.plan.Out, Cols: make([]*types.Column, len(s.plan.Out))}
+		for j, f := range s.plan.Out {
+			if s.plan.src[j] >= 0 {
+				s.batch.Cols[j] = types.NewColumn(f.Type, n)
+			}
+		}
 	}
 	for j, i := range s.plan.src {
+		if i < 0 {
+			continue // filled with nulls in bulk by Flush
+		}
 		var b []byte
-		if i >= 0 && i < len(fields) {
+		if i < len(fields) {
 			b = fields[i]
 		}
 		if err := s.appendValue(s.batch.Cols[j], s.plan.Out[j], b, j, line); err != nil {
@@ -287,7 +316,39 @@ func (s *Sink) Flush() error {
 		return nil
 	}
 	b := s.batch
+	for j, i := range s.plan.src {
+		if i < 0 {
+			b.Cols[j] = nullColumn(s.plan.Out[j].Type, b.Len)
+		}
+	}
 	s.batch = nil
 	s.arena = nil
 	return s.emit(b)
+}
+
+// nullColumn returns a column of n nulls ("" for strings).
+func nullColumn(t types.Type, n int) *types.Column {
+	c := &types.Column{Type: t}
+	switch {
+	case t.UsesStrs():
+		c.Strs = make([]string, n)
+		return c
+	case t == types.Dynamic:
+		c.Dyns = make([]any, n)
+		return c
+	case t == types.Bool:
+		c.Bools = make([]bool, n)
+	case t.UsesInts():
+		c.Ints = make([]int64, n)
+	case t.UsesReals():
+		c.Reals = make([]float64, n)
+	default:
+		c.Dyns = make([]any, n)
+		return c
+	}
+	c.Nulls = make([]bool, n)
+	for i := range c.Nulls {
+		c.Nulls[i] = true
+	}
+	return c
 }

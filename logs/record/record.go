@@ -55,3 +55,10 @@ type Error struct {
 func (e *Error) Error() string { return "line " + itoa(e.Line) + ": " + e.Msg }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Projector is implemented by sources that can skip work (copying,
+// unquoting) for columns a scan does not need. need[i] reports whether
+// source column i is read; fields of other columns may be left empty.
+type Projector interface {
+	Need(need []bool)
+}

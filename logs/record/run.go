@@ -19,29 +19,23 @@ func Run(ctx context.Context, src Source, sink *Sink) error {
 			}
 		}
 		n++
-		for i := range fields {
-			fields[i] = nil
-		}
+		clear(fields)
 		sink.Begin()
 		line, err := src.Next(fields)
 		if err == io.EOF {
 			break
 		}
-		var re *Error
-		if errors.As(err, &re) {
-			if err := sink.SkipRecord(re.Line, re.Msg); err != nil {
-				return err
-			}
-			if !re.Keep {
+		if err != nil {
+			keep, ferr := handleErr(sink, err, line)
+			if ferr != nil || !keep {
+				if ferr == errStop {
+					return sink.Flush()
+				}
+				if ferr != nil {
+					return ferr
+				}
 				continue
 			}
-			err, line = nil, re.Line
-		}
-		if err != nil {
-			if ferr := sink.Flush(); ferr != nil {
-				return ferr
-			}
-			return sink.SkipRecord(line, err.Error())
 		}
 		if sink.stats != nil {
 			atomic.AddInt64(&sink.stats.Rows, 1)
@@ -51,4 +45,23 @@ func Run(ctx context.Context, src Source, sink *Sink) error {
 		}
 	}
 	return sink.Flush()
+}
+
+var errStop = errors.New("stop")
+
+// handleErr deals with a Source error: a per-record *Error is reported
+// (and the record kept when Error.Keep); any other error ends the file
+// after being reported with its line. It returns errStop for that case.
+func handleErr(sink *Sink, err error, line int64) (keep bool, _ error) {
+	var re *Error
+	if errors.As(err, &re) {
+		if err := sink.SkipRecord(re.Line, re.Msg); err != nil {
+			return false, err
+		}
+		return re.Keep, nil
+	}
+	if err := sink.SkipRecord(line, err.Error()); err != nil {
+		return false, err
+	}
+	return false, errStop
 }

@@ -32,7 +32,8 @@ func TableFor(eventID string) string {
 	return asim.NetworkSession
 }
 
-// SniffJSON recognises Sysmon JSON lines.
+// SniffJSON recognises Windows event JSON lines (EventID plus a channel
+// or provider), which may hold Sysmon events among others.
 func SniffJSON(lines [][]byte) bool {
 	for _, l := range lines {
 		if len(l) == 0 || l[0] != '{' {
@@ -42,7 +43,7 @@ func SniffJSON(lines [][]byte) bool {
 		if err != nil {
 			return false
 		}
-		if isSysmon(kv) {
+		if isSysmon(kv) || kv.Get("EventID", "winlog.event_id") != "" && kv.Get("Channel", "winlog.channel") != "" {
 			return true
 		}
 	}

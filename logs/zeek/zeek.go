@@ -163,7 +163,11 @@ func (m *mapper) tsv(line []byte) (asim.KV, error) {
 	if empty == "" {
 		empty = "(empty)"
 	}
-	kv := make(asim.KV, len(vals))
+	if m.rec == nil {
+		m.rec = make(asim.KV, len(vals))
+	}
+	kv := m.rec // reused: the mapping only reads it during the call
+	clear(kv)
 	for i, v := range vals {
 		if v == unset || v == empty {
 			continue

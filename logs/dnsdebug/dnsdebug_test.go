@@ -1,0 +1,106 @@
+package dnsdebug
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/huntpack/huntpack/logs/asim"
+)
+
+// debugLog follows the layout of Microsoft's dns.log header; the first
+// packet line is the documented 2015 example.
+const debugLog = "DNS Server log file creation at 5/21/2015 1:50:00 PM\r\n" +
+	"Log file wrap at 5/21/2015 1:50:00 PM\r\n\r\n" +
+	"Message logging key (for packets - other items use a subset of these fields):\r\n" +
+	"\tField #  Information         Values\r\n\r\n" +
+	"5/21/2015 1:51:18 PM 0D48 PACKET  00000000045FDBF0 UDP Rcv 10.250.128.151  b94d R Q [8081   DR  NOERROR] A      (10)sitecheck2(5)opera(3)com(0)\r\n" +
+	"5/21/2015 1:51:19 PM 0D48 PACKET  00000000045FDBF0 UDP Rcv 192.168.1.20    1a2b   Q [0001   D   NOERROR] AAAA   (4)evil(7)example(0)\r\n" +
+	"5/21/2015 1:51:19 PM 0D48 PACKET  00000000045FDBF0 UDP Snd 192.168.1.20    1a2b R Q [8183   DR NXDOMAIN] AAAA   (4)evil(7)example(0)\r\n" +
+	"20.01.2026 23:00:00 0A1C PACKET  000001D2C3B4A5F0 TCP Rcv 10.0.0.7        00ff   Q [0001   D   NOERROR] MX     (7)example(3)org(0)\r\n" +
+	"5/21/2015 1:51:20 PM 0D48 PACKET  garbage\r\n" +
+	"5/21/2015 1:51:21 PM 0D48 EVENT   The DNS server has started.\r\n"
+
+func TestDebugLog(t *testing.T) {
+	var ls [][]byte
+	for _, l := range strings.Split(debugLog, "\r\n")[:3] {
+		ls = append(ls, []byte(l))
+	}
+	if !Sniff(ls) {
+		t.Fatal("not sniffed")
+	}
+	p := filepath.Join(t.TempDir(), "dns.log")
+	os.WriteFile(p, []byte(debugLog), 0o600)
+	src, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	cols := src.Columns()
+	fields := make([][]byte, len(cols))
+	var rows []map[string]string
+	var errs []string
+	for {
+		clear(fields)
+		_, err := src.Next(fields)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		r := map[string]string{}
+		for i, f := range fields {
+			if f != nil {
+				r[cols[i].Name] = string(f)
+			}
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) != 4 || len(errs) != 1 || !strings.HasPrefix(errs[0], "line 11:") {
+		t.Fatalf("rows %d errs %v", len(rows), errs)
+	}
+	checks := []map[string]string{
+		{"TimeGenerated": "5/21/2015 1:51:18 PM", "DnsQuery": "sitecheck2.opera.com", "DnsQueryType": "1", "EventSubType": "response",
+			"DstIpAddr": "10.250.128.151", "EventResultDetails": "NOERROR", "DnsFlagsRecursionDesired": "true", "DnsFlagsRecursionAvailable": "true", "TransactionIdHex": "b94d"},
+		{"SrcIpAddr": "192.168.1.20", "EventSubType": "request", "DnsQuery": "evil.example", "DnsQueryTypeName": "AAAA"},
+		{"SrcIpAddr": "192.168.1.20", "EventSubType": "response", "EventResultDetails": "NXDOMAIN", "DnsResponseCode": "3", "EventResult": "Failure"},
+		{"TimeGenerated": "20.01.2026 23:00:00", "NetworkProtocol": "TCP", "DnsQuery": "example.org", "Type": asim.Dns},
+	}
+	for i, c := range checks {
+		for k, v := range c {
+			if rows[i][k] != v {
+				t.Errorf("row %d %s = %q, want %q", i, k, rows[i][k], v)
+			}
+		}
+	}
+}
+
+func TestDecodeName(t *testing.T) {
+	for in, want := range map[string]string{
+		"(10)sitecheck2(5)opera(3)com(0)": "sitecheck2.opera.com",
+		"(0)":                             "",
+		"plain.name":                      "plain.name",
+		"(9)short(0)":                     "(9)short(0)",
+	} {
+		if got := DecodeName(in); got != want {
+			t.Errorf("DecodeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzDebugLog(f *testing.F) {
+	for _, l := range strings.Split(debugLog, "\r\n") {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		DecodeName(s)
+		b := asim.NewBuilder(asim.Dns)
+		if len(s) > 0 {
+			mapLine([]byte(s), 1, b)
+		}
+	})
+}
