@@ -136,7 +136,7 @@ func printWarnings(env Env, res *exec.Result) {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}
 	if res.Stats.Malformed > 0 {
-		fmt.Fprintf(env.Stderr, "warning: %d malformed rows were reported and skipped (use --strict to stop at the first)\n", res.Stats.Malformed)
+		fmt.Fprintf(env.Stderr, "warning: %d input problems were reported: unreadable records are skipped, values that do not convert become null (--strict stops at the first)\n", res.Stats.Malformed)
 	}
 }
 
