@@ -16,14 +16,23 @@ const (
 // Builder turns query result rows into findings. Use NewBuilder, then
 // AddHits and AddSuppressed per query, then Finish.
 type Builder struct {
-	res      *Result
-	m        *Matcher
+	res  *Result
+	m    *Matcher
+	attr attribution
+	// findings holds one finding per indicator (in the pack's order),
+	// then the "ip only" findings in the order they were first hit;
+	// sets their distinct hosts, users, tables and queries.
 	findings []Finding
 	sets     []findingSets
-	hours    map[int64]int // hour start (unix seconds) → hits
+	ipOnly   map[string]int // canonical IP → its "ip only" finding
+	hours    map[int64]int  // hour start (unix seconds) → hits
 }
 
 type findingSets struct{ hosts, users, tables, queries map[string]bool }
+
+func newFindingSets() findingSets {
+	return findingSets{map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}}
+}
 
 // NewBuilder starts a result for inds with the given caps (zero caps take
 // the defaults).
@@ -35,12 +44,15 @@ func NewBuilder(res *Result, lim Limits) *Builder {
 		lim.RowsPerQuery = DefaultRowsPerQuery
 	}
 	res.Limits = lim
-	b := &Builder{res: res, m: NewMatcher(res.Indicators), hours: map[int64]int{}}
+	b := &Builder{res: res, m: NewMatcher(res.Indicators), attr: newAttribution(res.Indicators), ipOnly: map[string]int{}, hours: map[int64]int{}}
 	b.findings = make([]Finding, len(res.Indicators))
 	b.sets = make([]findingSets, len(res.Indicators))
 	for i, ind := range res.Indicators {
 		b.findings[i].Indicator = ind
-		b.sets[i] = findingSets{map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}}
+		if b.attr.hostOf[i] != "" {
+			b.findings[i].PortMatch = MatchExact
+		}
+		b.sets[i] = newFindingSets()
 	}
 	return b
 }
@@ -103,20 +115,18 @@ func (b *Builder) AddHits(qr *QueryResult, q Query, batch *types.Batch) {
 		if !r.time.IsZero() {
 			b.hours[r.time.Truncate(time.Hour).Unix()]++
 		}
-		ms := b.match(scoped, r.cells, l.ports)
-		if len(ms) == 0 {
+		c, ok := b.attribute(scoped, r.cells, l)
+		if !ok {
 			qr.Unattributed++
 			continue
 		}
-		for _, m := range ms {
-			b.addEvidence(m, q, qr.Columns, r, l)
-		}
+		b.addEvidence(c, q, qr.Columns, r, l)
 	}
 }
 
-func (b *Builder) addEvidence(m Match, q Query, cols []string, r rowView, l layout) {
-	f := &b.findings[m.Indicator]
-	s := b.sets[m.Indicator]
+func (b *Builder) addEvidence(m credit, q Query, cols []string, r rowView, l layout) {
+	f := &b.findings[m.finding]
+	s := b.sets[m.finding]
 	f.Hits++
 	if !r.time.IsZero() {
 		if f.FirstHit.IsZero() || r.time.Before(f.FirstHit) {
@@ -126,11 +136,11 @@ func (b *Builder) addEvidence(m Match, q Query, cols []string, r rowView, l layo
 			f.LastHit = r.time
 		}
 	}
-	addSet(s.hosts, l.host(r.cells, m.Column))
+	addSet(s.hosts, l.host(r.cells, m.column))
 	addSet(s.users, l.user(r.cells))
 	addSet(s.tables, q.Table)
 	addSet(s.queries, q.Name)
-	switch m.Port {
+	switch m.port {
 	case PortMatch:
 		f.PortMatched++
 	case PortMismatch:
@@ -147,8 +157,8 @@ func (b *Builder) addEvidence(m Match, q Query, cols []string, r rowView, l layo
 		return
 	}
 	f.Evidence = append(f.Evidence, Evidence{
-		Query: q.Name, Table: q.Table, Time: r.time, Column: cols[m.Column],
-		Port: m.Port, BeforeFirstSeen: early, Columns: cols, Values: r.cells,
+		Query: q.Name, Table: q.Table, Time: r.time, Column: cols[m.column],
+		Port: m.port, BeforeFirstSeen: early, Columns: cols, Values: r.cells,
 	})
 }
 
@@ -159,7 +169,7 @@ func addSet(set map[string]bool, v string) {
 }
 
 // AddSuppressed attributes rows that exclusions removed from query q to
-// the IOCs.
+// the IOCs, each row to one finding as AddHits does.
 func (b *Builder) AddSuppressed(q Query, batch *types.Batch) int {
 	if batch == nil {
 		return 0
@@ -167,8 +177,8 @@ func (b *Builder) AddSuppressed(q Query, batch *types.Batch) int {
 	l := newLayout(batch.Schema)
 	scoped := b.scoped(q)
 	for _, r := range rowsOf(batch, l) {
-		for _, m := range b.match(scoped, r.cells, l.ports) {
-			b.findings[m.Indicator].Suppressed++
+		if c, ok := b.attribute(scoped, r.cells, l); ok {
+			b.findings[c.finding].Suppressed++
 		}
 	}
 	return batch.Len
@@ -210,8 +220,10 @@ func (b *Builder) match(s *scopedMatcher, cells []string, ports []int) []Match {
 }
 
 // Finish fills in the findings, totals and timeline of the result and
-// returns it. Findings are ordered by hits (most first), then by the
-// pack's IOC order; IOCs without hits are kept with zero hits.
+// returns it. Findings are ordered by hits (most first), then by first
+// hit (earliest first), then those with suppressed hits, then in the
+// pack's IOC order ("ip only" findings after the IOCs); IOCs without hits
+// are kept with zero hits.
 func (b *Builder) Finish() *Result {
 	res := b.res
 	for i := range b.findings {
@@ -221,11 +233,26 @@ func (b *Builder) Finish() *Result {
 		sort.SliceStable(f.Evidence, func(a, c int) bool { return f.Evidence[a].Time.Before(f.Evidence[c].Time) })
 	}
 	fs := append([]Finding(nil), b.findings...)
-	sort.SliceStable(fs, func(a, c int) bool { return fs[a].Hits > fs[c].Hits })
+	sort.SliceStable(fs, func(a, c int) bool { return findingLess(fs[a], fs[c]) })
 	res.Findings = fs
 	res.Timeline = timeline(b.hours)
 	res.Totals = totals(res)
 	return res
+}
+
+// findingLess orders findings for reports: most hits first, then the
+// earliest first hit, then suppressed hits before none.
+func findingLess(a, c Finding) bool {
+	if a.Hits != c.Hits {
+		return a.Hits > c.Hits
+	}
+	if !a.FirstHit.Equal(c.FirstHit) {
+		if a.FirstHit.IsZero() || c.FirstHit.IsZero() {
+			return c.FirstHit.IsZero()
+		}
+		return a.FirstHit.Before(c.FirstHit)
+	}
+	return a.Suppressed > 0 && c.Suppressed == 0
 }
 
 func sorted(set map[string]bool) []string {
@@ -285,11 +312,28 @@ func totals(res *Result) Totals {
 			t.FailedQueries++
 		}
 	}
+	exactIPs := map[string]bool{} // IPs of ip:port IOCs with an exact hit
+	var ipOnly []string           // IPs of "ip only" findings with hits
 	for _, f := range res.Findings {
-		if f.Hits > 0 {
-			t.IOCsHit++
-		}
 		t.BeforeFirstSeen += f.BeforeFirstSeen
+		switch {
+		case f.Hits == 0:
+		case f.IPOnly():
+			t.IPOnlyHits += f.Hits
+			ipOnly = append(ipOnly, f.Indicator.Value)
+		default:
+			t.IOCsHit++
+			if host, _, ok := portIOC(f.Indicator); ok {
+				t.IOCsExact++
+				exactIPs[host] = true
+			}
+		}
 	}
+	for _, ip := range ipOnly {
+		if !exactIPs[ip] {
+			t.IOCsIPOnly++
+		}
+	}
+	t.IOCsHit += t.IOCsIPOnly
 	return t
 }

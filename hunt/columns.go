@@ -16,6 +16,11 @@ type layout struct {
 	reps  []int // reporting-device columns (last resort)
 	users []int
 	ports []int // per column: paired port column or -1
+	// ioc is the "IOC" column generated queries emit (the indicator the
+	// row matched), matchedOn their "MatchedOn" column (the name of the
+	// column that matched); -1 when absent.
+	ioc, matchedOn int
+	names          []string // column names
 }
 
 // Column names by role, in preference order. They cover the Sentinel,
@@ -34,7 +39,7 @@ var (
 )
 
 func newLayout(s types.Schema) layout {
-	l := layout{time: -1}
+	l := layout{time: -1, ioc: s.Index("IOC"), matchedOn: s.Index("MatchedOn")}
 	for _, n := range timeNames {
 		if i := s.Index(n); i >= 0 {
 			l.time = i
@@ -49,6 +54,7 @@ func newLayout(s types.Schema) layout {
 			}
 		}
 	}
+	l.names = s.Names()
 	l.hosts = indexes(s, hostNames)
 	l.addrs = indexes(s, addrNames)
 	l.reps = indexes(s, reporterNames)
@@ -125,6 +131,20 @@ func (l layout) host(cells []string, matched int) string {
 		}
 	}
 	return ""
+}
+
+// matchedColumn returns the column a row with an IOC column matched on:
+// the column its MatchedOn cell names, else the IOC column itself.
+func (l layout) matchedColumn(cells []string) int {
+	if l.matchedOn >= 0 {
+		name := strings.TrimSpace(cells[l.matchedOn])
+		for i, n := range l.names {
+			if n == name && name != "" {
+				return i
+			}
+		}
+	}
+	return l.ioc
 }
 
 func (l layout) user(cells []string) string {

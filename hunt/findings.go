@@ -54,12 +54,25 @@ type Limits struct {
 	RowsPerQuery int `json:"rows_per_query"`
 }
 
-// Totals sums a result up.
+// Totals sums a result up. Every hit is either unattributed or credited
+// to exactly one finding, so Hits == Unattributed + the sum of the
+// findings' Hits.
 type Totals struct {
-	Hits            int `json:"hits"`
-	Suppressed      int `json:"suppressed"`
-	Unattributed    int `json:"unattributed"`
-	IOCsHit         int `json:"iocs_hit"`
+	Hits         int `json:"hits"`
+	Suppressed   int `json:"suppressed"`
+	Unattributed int `json:"unattributed"`
+	// IOCsHit counts the IOCs of the pack that were hit: IOCsExact +
+	// IOCsIPOnly + the other IOCs (domains, URLs, hashes, plain IPs) with
+	// hits. It is never more than the number of IOCs.
+	IOCsHit int `json:"iocs_hit"`
+	// IOCsExact counts the ip:port IOCs with a hit where the port matched.
+	IOCsExact int `json:"iocs_exact"`
+	// IOCsIPOnly counts the IPs of ip:port IOCs seen only on other ports
+	// (or with no port in the row): one per IP, and only when none of
+	// that IP's ip:port IOCs had an exact hit.
+	IOCsIPOnly int `json:"iocs_ip_only"`
+	// IPOnlyHits is the number of hits credited to "ip only" findings.
+	IPOnlyHits      int `json:"ip_only_hits"`
 	BeforeFirstSeen int `json:"before_first_seen"`
 	FailedQueries   int `json:"failed_queries"`
 }
@@ -91,17 +104,42 @@ const (
 	PortUnknown  = "unknown"
 )
 
-// Finding is what the run found for one IOC.
+// Match kinds of a finding (Finding.PortMatch), named as the generated
+// queries' PortMatch column names them.
+const (
+	// MatchExact: an ip:port IOC whose IP and port both matched.
+	MatchExact = "ip:port"
+	// MatchIPOnly: the IP of ip:port IOCs, seen on another port or with
+	// no port in the row.
+	MatchIPOnly = "ip only"
+)
+
+// TypeIPOnly is the Indicator.Type of an "ip only" finding: its Value is
+// the bare IP of one or more ip:port IOCs of the pack.
+const TypeIPOnly = "ip (from ip:port IOCs)"
+
+// Finding is what the run found for one IOC, or, for hits on the IP of
+// ip:port IOCs where no IOC's port matched, for that IP (an "ip only"
+// finding: Indicator.Type is TypeIPOnly, Indicator.Value the bare IP,
+// IOCPorts the ports of the pack's IOCs on that IP).
 type Finding struct {
 	Indicator Indicator `json:"indicator"`
-	Hits      int       `json:"hits"`
-	FirstHit  time.Time `json:"first_hit,omitzero"`
-	LastHit   time.Time `json:"last_hit,omitzero"`
-	Hosts     []string  `json:"hosts"`
-	Users     []string  `json:"users"`
-	Tables    []string  `json:"tables"`
-	Queries   []string  `json:"queries"`
-	// Port counts, for ip:port IOCs only.
+	// PortMatch is MatchExact for ip:port IOCs, MatchIPOnly for "ip only"
+	// findings and empty for other IOCs.
+	PortMatch string `json:"port_match,omitempty"`
+	// IOCPorts lists, for an "ip only" finding, the ports of the pack's
+	// ip:port IOCs on that IP (numerically sorted).
+	IOCPorts []string  `json:"ioc_ports,omitempty"`
+	Hits     int       `json:"hits"`
+	FirstHit time.Time `json:"first_hit,omitzero"`
+	LastHit  time.Time `json:"last_hit,omitzero"`
+	Hosts    []string  `json:"hosts"`
+	Users    []string  `json:"users"`
+	Tables   []string  `json:"tables"`
+	Queries  []string  `json:"queries"`
+	// Port counts of ip:port IOCs and "ip only" findings: an ip:port IOC
+	// only gets hits whose port matched; an "ip only" finding gets the
+	// others (port mismatch, or no port in the row).
 	PortMatched    int `json:"port_matched"`
 	PortMismatched int `json:"port_mismatched"`
 	PortUnknown    int `json:"port_unknown"`
@@ -113,6 +151,13 @@ type Finding struct {
 	// EvidenceOmitted is how many hits are not in Evidence (over the cap).
 	EvidenceOmitted int `json:"evidence_omitted"`
 }
+
+// IPOnly reports whether f is an "ip only" finding (see Finding).
+func (f Finding) IPOnly() bool { return f.PortMatch == MatchIPOnly }
+
+// Listed reports whether a report for people lists f: it has hits, or
+// hits its exclusions suppressed.
+func (f Finding) Listed() bool { return f.Hits > 0 || f.Suppressed > 0 }
 
 // Evidence is one hit row of a finding.
 type Evidence struct {

@@ -74,10 +74,13 @@ func canonIP(s string) string {
 }
 
 // Row finds the indicators that row (cell texts, by column) matches. ports
-// gives, for each column, the index of its paired port column or -1.
+// gives, for each column, the index of its paired port column or -1. An
+// indicator is reported once, at the first cell that matches it, except
+// that an ip:port indicator found again in a later cell where its port
+// matches is reported there (with PortMatch) instead.
 func (m *Matcher) Row(cells []string, ports []int) []Match {
 	var out []Match
-	seen := map[int]bool{}
+	seen := map[int]int{} // indicator → position in out
 	for j, cell := range cells {
 		if cell == "" {
 			continue
@@ -87,7 +90,7 @@ func (m *Matcher) Row(cells []string, ports []int) []Match {
 	return out
 }
 
-func (m *Matcher) cell(out []Match, seen map[int]bool, cells []string, ports []int, j int) []Match {
+func (m *Matcher) cell(out []Match, seen map[int]int, cells []string, ports []int, j int) []Match {
 	cell := cells[j]
 	if len(m.ips) > 0 || len(m.hashes) > 0 {
 		for _, tok := range tokens(cell) {
@@ -98,31 +101,34 @@ func (m *Matcher) cell(out []Match, seen map[int]bool, cells []string, ports []i
 		}
 	}
 	for _, t := range m.domains {
-		if !seen[t.idx] && funcs.Has(cell, t.host) {
+		if _, ok := seen[t.idx]; !ok && funcs.Has(cell, t.host) {
 			out = addMatch(out, seen, Match{Indicator: t.idx, Column: j})
 		}
 	}
 	for _, t := range m.urls {
-		if !seen[t.idx] && funcs.Contains(cell, t.host) {
+		if _, ok := seen[t.idx]; !ok && funcs.Contains(cell, t.host) {
 			out = addMatch(out, seen, Match{Indicator: t.idx, Column: j})
 		}
 	}
 	return out
 }
 
-func (m *Matcher) ipToken(out []Match, seen map[int]bool, tok string, cells []string, ports []int, j int) []Match {
+func (m *Matcher) ipToken(out []Match, seen map[int]int, tok string, cells []string, ports []int, j int) []Match {
 	host, inlinePort := tok, ""
 	if strings.Count(tok, ":") == 1 || strings.HasPrefix(tok, "[") {
 		host, inlinePort = SplitHostPort(tok)
 	}
 	ts := m.ips[canonIP(host)]
 	for _, t := range ts {
-		if seen[t.idx] {
-			continue
-		}
 		mt := Match{Indicator: t.idx, Column: j}
 		if t.port != "" {
 			mt.Port = portState(t.port, inlinePort, cells, ports[j])
+		}
+		if k, ok := seen[t.idx]; ok {
+			if mt.Port == PortMatch && out[k].Port != PortMatch {
+				out[k] = mt // the port matches here: this is the better cell
+			}
+			continue
 		}
 		out = addMatch(out, seen, mt)
 	}
@@ -143,11 +149,11 @@ func portState(want, inline string, cells []string, portCol int) string {
 	return PortMismatch
 }
 
-func addMatch(out []Match, seen map[int]bool, m Match) []Match {
-	if seen[m.Indicator] {
+func addMatch(out []Match, seen map[int]int, m Match) []Match {
+	if _, ok := seen[m.Indicator]; ok {
 		return out
 	}
-	seen[m.Indicator] = true
+	seen[m.Indicator] = len(out)
 	return append(out, m)
 }
 

@@ -24,6 +24,7 @@ func TestMatcherRow(t *testing.T) {
 		{"ip and port match", []string{"10.0.0.1", "46.151.182.76", "8080", "", "", ""}, []Match{{0, 1, PortMatch}}},
 		{"port mismatch", []string{"10.0.0.1", "46.151.182.76", "443", "", "", ""}, []Match{{0, 1, PortMismatch}}},
 		{"port unknown: no paired column", []string{"46.151.182.76", "10.0.0.1", "", "", "", ""}, []Match{{0, 0, PortUnknown}}},
+		{"port match in a later cell wins", []string{"46.151.182.76", "46.151.182.76", "8080", "", "", ""}, []Match{{0, 1, PortMatch}}},
 		{"inline port", []string{"", "", "", "", "46.151.182.76:8080", ""}, []Match{{0, 4, PortMatch}}},
 		{"neighbour IP is no match", []string{"46.151.182.7", "146.151.182.76", "8080", "", "", ""}, nil},
 		{"list cell", []string{"", "", "", "", "10.1.1.1, 46.151.182.76", ""}, []Match{{0, 4, PortUnknown}}},

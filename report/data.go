@@ -22,9 +22,11 @@ func WriteJSON(w io.Writer, res *hunt.Result) error {
 // csvHeader is the header of the CSV report (one row per IOC).
 var csvHeader = []string{"ioc_type", "ioc", "threat_type", "first_seen", "hits", "first_hit", "last_hit",
 	"hosts", "users", "tables", "queries", "port_matched", "port_mismatched", "port_unknown",
-	"before_first_seen", "suppressed"}
+	"before_first_seen", "suppressed", "port_match", "ioc_ports"}
 
-// WriteCSV writes one row per IOC with its finding. The IOC is defanged
+// WriteCSV writes one row per finding: every IOC of the pack (also those
+// without hits) and every "ip only" finding (port_match "ip only",
+// ioc_ports the ports of the pack's IOCs on that IP). The IOC is defanged
 // (a CSV is opened by people) and cells a spreadsheet would evaluate as a
 // formula are prefixed with a single quote.
 func WriteCSV(w io.Writer, res *hunt.Result) error {
@@ -38,7 +40,7 @@ func WriteCSV(w io.Writer, res *hunt.Result) error {
 			isoDate(f.Indicator.FirstSeen), strconv.Itoa(f.Hits), isoTime(f.FirstHit), isoTime(f.LastHit),
 			strings.Join(f.Hosts, ";"), strings.Join(f.Users, ";"), strings.Join(f.Tables, ";"), strings.Join(f.Queries, ";"),
 			strconv.Itoa(f.PortMatched), strconv.Itoa(f.PortMismatched), strconv.Itoa(f.PortUnknown),
-			strconv.Itoa(f.BeforeFirstSeen), strconv.Itoa(f.Suppressed),
+			strconv.Itoa(f.BeforeFirstSeen), strconv.Itoa(f.Suppressed), f.PortMatch, strings.Join(f.IOCPorts, ";"),
 		}
 		for i := range rec {
 			rec[i] = csvSafe(rec[i])

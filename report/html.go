@@ -46,7 +46,13 @@ type htmlData struct {
 	Script   template.JS
 	Timeline svgTimeline
 	Evidence []htmlEvidence
-	HasUsers bool // some finding names users (else the column is left out)
+	HasUsers bool // some listed finding names users (else the column is left out)
+	// Listed are the findings with hits or suppressed hits; NoHits says
+	// how many IOCs had none; IOCsHit is the "N of M IOCs hit (...)" text.
+	Listed    []hunt.Finding
+	NoHits    string
+	IOCsHit   string
+	Breakdown string // "4 exact ip:port, 1 ip only", or ""
 }
 
 // htmlEvidence is a finding's evidence with defanged cells.
@@ -72,13 +78,20 @@ func WriteHTML(w io.Writer, res *hunt.Result) error {
 		CSP:      fmt.Sprintf("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '%s'", scriptHash),
 		Script:   template.JS(reportJS),
 		Timeline: newSVGTimeline(res.Timeline),
+		IOCsHit:  iocsHitText(res),
 	}
-	for _, f := range res.Findings {
+	data.Breakdown = iocBreakdown(res)
+	listed, none := listedFindings(res)
+	data.Listed = listed
+	if none > 0 {
+		data.NoHits = noHitsText(none)
+	}
+	for _, f := range listed {
 		data.HasUsers = data.HasUsers || len(f.Users) > 0
 		if f.Hits == 0 {
 			continue
 		}
-		he := htmlEvidence{IOC: Defang(f.Indicator.Type, f.Indicator.Value), Omitted: f.EvidenceOmitted}
+		he := htmlEvidence{IOC: iocLabel(f), Omitted: f.EvidenceOmitted}
 		for _, e := range f.Evidence {
 			he.Rows = append(he.Rows, htmlRow{Evidence: e, Cells: cells(e, d)})
 		}

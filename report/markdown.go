@@ -39,7 +39,7 @@ func writeMDSummary(w io.Writer, res *hunt.Result) {
 		{"Started", res.Started.UTC().Format("2006-01-02 15:04:05 UTC")},
 		{"Duration", res.Elapsed.Round(1e6).String()},
 		{"Hits", strconv.Itoa(t.Hits)},
-		{"IOCs hit", fmt.Sprintf("%d of %d", t.IOCsHit, len(res.Indicators))},
+		{"IOCs hit", iocsHitShort(res)},
 		{"Hits before the IOC's first_seen", strconv.Itoa(t.BeforeFirstSeen)},
 		{"Suppressed by exclusions", strconv.Itoa(t.Suppressed)},
 		{"Hits matching no IOC", strconv.Itoa(t.Unattributed)},
@@ -71,13 +71,21 @@ func windowText(win hunt.Window) string {
 
 func writeMDFindings(w io.Writer, res *hunt.Result) {
 	fmt.Fprintf(w, "## Findings per IOC\n\n")
-	fmt.Fprintf(w, "| IOC | Type | First seen | Hits | First hit | Last hit | Hosts | Users | Tables | Port matched | Before first_seen | Suppressed |\n")
-	fmt.Fprintf(w, "|---|---|---|---:|---|---|---|---|---|---|---:|---:|\n")
-	for _, f := range res.Findings {
-		fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %d | %d |\n",
-			md(Defang(f.Indicator.Type, f.Indicator.Value)), md(f.Indicator.Type), md(isoDate(f.Indicator.FirstSeen)),
-			f.Hits, md(isoTime(f.FirstHit)), md(isoTime(f.LastHit)), md(strings.Join(f.Hosts, ", ")),
-			md(strings.Join(f.Users, ", ")), md(strings.Join(f.Tables, ", ")), md(portCell(f)), f.BeforeFirstSeen, f.Suppressed)
+	fs, none := listedFindings(res)
+	if len(fs) > 0 {
+		fmt.Fprintf(w, "| IOC | Type | First seen | Hits | First hit | Last hit | Hosts | Users | Tables | Port | Before first_seen | Suppressed |\n")
+		fmt.Fprintf(w, "|---|---|---|---:|---|---|---|---|---|---|---:|---:|\n")
+		for _, f := range fs {
+			fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %d | %d |\n",
+				md(Defang(f.Indicator.Type, f.Indicator.Value)), md(f.Indicator.Type), md(isoDate(f.Indicator.FirstSeen)),
+				f.Hits, md(isoTime(f.FirstHit)), md(isoTime(f.LastHit)), md(strings.Join(f.Hosts, ", ")),
+				md(strings.Join(f.Users, ", ")), md(strings.Join(f.Tables, ", ")), md(portCell(f)), f.BeforeFirstSeen, f.Suppressed)
+		}
+		fmt.Fprintf(w, "\nPort: %s = the IOC's IP and port matched; %s = the IP of ip:port IOCs (ports listed) on another port or with no port in the row, one line per IP.\n",
+			md(hunt.MatchExact), md(hunt.MatchIPOnly))
+	}
+	if none > 0 {
+		fmt.Fprintf(w, "\n%s.\n", noHitsText(none))
 	}
 	fmt.Fprintln(w)
 }
@@ -120,7 +128,7 @@ func writeMDEvidence(w io.Writer, res *hunt.Result, d cellDefanger) {
 		if f.Hits == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "### %s\n\n", md(Defang(f.Indicator.Type, f.Indicator.Value)))
+		fmt.Fprintf(w, "### %s\n\n", md(iocLabel(f)))
 		fmt.Fprintf(w, "| Time | Query | Matched column | Port | Before first_seen | Row |\n|---|---|---|---|---|---|\n")
 		for _, e := range f.Evidence {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", md(isoTime(e.Time)), md(e.Query), md(e.Column),

@@ -29,7 +29,7 @@ func fixture(t testing.TB, hostile string) *hunt.Result {
 			{Type: "url", Value: "http://evil.example/gate.php", ThreatType: "payload_delivery"},
 		},
 	}
-	b := hunt.NewBuilder(res, hunt.Limits{EvidencePerIOC: 3})
+	b := hunt.NewBuilder(res, hunt.Limits{EvidencePerIOC: 2})
 	s := types.Schema{{Name: "TimeGenerated", Type: types.DateTime}, {Name: "Computer", Type: types.String},
 		{Name: "DestinationIP", Type: types.String}, {Name: "DestinationPort", Type: types.Long}, {Name: "Name", Type: types.String}}
 	batch := types.NewBatch(s, 4)
@@ -174,5 +174,103 @@ func TestCellDefanger(t *testing.T) {
 		if got := d.cell(in); got != want {
 			t.Errorf("cell(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// sharedIPResult is a hunt over three ip:port IOCs on one IP and one on
+// another: an exact hit, and "ip only" hits on both IPs.
+func sharedIPResult(t testing.TB) *hunt.Result {
+	t.Helper()
+	res := &hunt.Result{Pack: "shared", Indicators: []hunt.Indicator{
+		{Type: "ip:port", Value: "204.44.93.75:14641"}, {Type: "ip:port", Value: "204.44.93.75:14648"},
+		{Type: "ip:port", Value: "204.44.93.75:14649"}, {Type: "ip:port", Value: "103.83.86.48:2404"},
+		{Type: "domain", Value: "sls.in.net"},
+	}}
+	b := hunt.NewBuilder(res, hunt.Limits{})
+	s := types.Schema{{Name: "TimeGenerated", Type: types.DateTime}, {Name: "PortMatch", Type: types.String},
+		{Name: "IOC", Type: types.String}, {Name: "MatchedOn", Type: types.String},
+		{Name: "RemoteIP", Type: types.String}, {Name: "RemotePort", Type: types.Long}}
+	batch := types.NewBatch(s, 3)
+	for _, r := range []struct {
+		ts, pm, ioc, ip string
+		port            int64
+	}{
+		{"2026-07-24T09:14:00Z", "ip:port", "204.44.93.75:14648", "204.44.93.75", 14648},
+		{"2026-07-24T09:20:00Z", "ip only", "204.44.93.75", "204.44.93.75", 443},
+		{"2026-07-24T13:30:00Z", "ip only", "103.83.86.48", "103.83.86.48", 443},
+	} {
+		tk, _ := types.ParseDateTime(r.ts)
+		for j, v := range []types.Value{types.DateTimeValue(tk), types.StringValue(r.pm), types.StringValue(r.ioc),
+			types.StringValue("RemoteIP"), types.StringValue(r.ip), types.LongValue(r.port)} {
+			batch.Cols[j].Append(v)
+		}
+		batch.Len++
+	}
+	qr := hunt.QueryResult{Name: "net", Table: "DeviceNetworkEvents"}
+	b.AddHits(&qr, hunt.Query{Name: "net", Table: "DeviceNetworkEvents"}, batch)
+	res.Queries = []hunt.QueryResult{qr}
+	return b.Finish()
+}
+
+func TestFindingsLayout(t *testing.T) {
+	res := sharedIPResult(t)
+	for _, tc := range []struct {
+		format  string
+		present []string
+		banned  []string
+	}{
+		{"table", []string{
+			"3 hits in 1 query; 2 of 5 IOCs hit (1 exact ip:port, 1 ip only); 0 suppressed; 0 before first_seen.",
+			"   4 IOCs had no hits\n",
+			"ip only; IOC ports 14641,14648,14649",
+			"ip only; IOC port 2404",
+		}, []string{"204[.]44[.]93[.]75:14641", "sls[.]in[.]net", "unattributed"}},
+		{"md", []string{"| IOCs hit | 2 of 5 \\(1 exact ip:port, 1 ip only\\) |", "\n4 IOCs had no hits.\n", "### 103\\[.\\]83\\[.\\]86\\[.\\]48 \\(ip only; IOC port 2404\\)"},
+			[]string{"204\\[.\\]44\\[.\\]93\\[.\\]75:14641"}},
+		{"html", []string{"<p>4 IOCs had no hits.</p>", "2 of 5 IOCs hit (1 exact ip:port, 1 ip only).", "1 exact ip:port, 1 ip only</span>"},
+			[]string{"<td class=\"ioc nowrap\">204[.]44[.]93[.]75:14641</td>"}},
+		{"csv", []string{"ip:port,204[.]44[.]93[.]75:14641,,,0,", "ip (from ip:port IOCs),204[.]44[.]93[.]75,,,1,", ",ip only,14641;14648;14649\n", "domain,sls[.]in[.]net,"}, nil},
+		{"json", []string{`"iocs_hit": 2`, `"iocs_exact": 1`, `"iocs_ip_only": 1`, `"ip_only_hits": 2`, `"port_match": "ip only"`, `"ioc_ports": [`, `"value": "204.44.93.75:14641"`}, nil},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, tc.format, res, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			for _, p := range tc.present {
+				if !strings.Contains(out, p) {
+					t.Errorf("%s output lacks %q:\n%s", tc.format, p, out)
+				}
+			}
+			for _, b := range tc.banned {
+				if strings.Contains(out, b) {
+					t.Errorf("%s output contains %q", tc.format, b)
+				}
+			}
+		})
+	}
+}
+
+func TestSummaryLine(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		res  *hunt.Result
+		want string
+	}{
+		{"no ip:port IOCs: no breakdown", &hunt.Result{Indicators: make([]hunt.Indicator, 1),
+			Findings: []hunt.Finding{{Indicator: hunt.Indicator{Type: "domain"}, Hits: 2}},
+			Queries:  make([]hunt.QueryResult, 1), Totals: hunt.Totals{Hits: 2, IOCsHit: 1}},
+			"2 hits in 1 query; 1 of 1 IOC hit; 0 suppressed; 0 before first_seen."},
+		{"unattributed and failed shown when any", &hunt.Result{Indicators: make([]hunt.Indicator, 2),
+			Findings: []hunt.Finding{{Indicator: hunt.Indicator{Type: "ip:port"}, PortMatch: hunt.MatchExact}},
+			Queries:  make([]hunt.QueryResult, 2), Totals: hunt.Totals{Hits: 1, Unattributed: 1, FailedQueries: 1, Suppressed: 3}},
+			"1 hit in 2 queries; 0 of 2 IOCs hit (0 exact ip:port, 0 ip only); 3 suppressed; 1 unattributed; 0 before first_seen; 1 query FAILED."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := summaryLine(tc.res); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
 	}
 }

@@ -74,8 +74,20 @@ func writeQueryTable(w io.Writer, q hunt.QueryResult, d cellDefanger, opts Optio
 
 func writeFindingsTable(w io.Writer, res *hunt.Result) {
 	fmt.Fprintf(w, "\n== Findings per IOC\n")
+	fs, none := listedFindings(res)
+	if len(fs) > 0 {
+		writeAligned(w, findingCells(fs), "   ")
+		fmt.Fprintln(w, "   PORT: ip:port = the IOC's IP and port matched; ip only = the IP of ip:port IOCs (ports listed) on another")
+		fmt.Fprintln(w, "   port or with no port in the row, one line per IP; EARLY: hits before the IOC's first_seen")
+	}
+	if none > 0 {
+		fmt.Fprintf(w, "   %s\n", noHitsText(none))
+	}
+}
+
+func findingCells(fs []hunt.Finding) [][]string {
 	users := false
-	for _, f := range res.Findings {
+	for _, f := range fs {
 		users = users || len(f.Users) > 0
 	}
 	hdr := []string{"IOC", "TYPE", "HITS", "FIRST HIT", "LAST HIT", "HOSTS"}
@@ -83,7 +95,7 @@ func writeFindingsTable(w io.Writer, res *hunt.Result) {
 		hdr = append(hdr, "USERS")
 	}
 	cells := [][]string{append(hdr, "TABLES", "PORT", "EARLY", "SUPPRESSED")}
-	for _, f := range res.Findings {
+	for _, f := range fs {
 		row := []string{
 			termCell(Defang(f.Indicator.Type, f.Indicator.Value), maxCell), termCell(f.Indicator.Type, 0),
 			strconv.Itoa(f.Hits), timeCell(f.FirstHit), timeCell(f.LastHit), listCell(f.Hosts),
@@ -91,10 +103,9 @@ func writeFindingsTable(w io.Writer, res *hunt.Result) {
 		if users {
 			row = append(row, listCell(f.Users))
 		}
-		cells = append(cells, append(row, listCell(f.Tables), portCell(f), earlyCell(f), strconv.Itoa(f.Suppressed)))
+		cells = append(cells, append(row, listCell(f.Tables), termCell(portCell(f), maxCell), earlyCell(f), strconv.Itoa(f.Suppressed)))
 	}
-	writeAligned(w, cells, "   ")
-	fmt.Fprintln(w, "   PORT: hits where the port matched/total (ip:port IOCs); EARLY: hits before the IOC's first_seen")
+	return cells
 }
 
 func writeScenariosTable(w io.Writer, res *hunt.Result) {
@@ -111,27 +122,21 @@ func writeScenariosTable(w io.Writer, res *hunt.Result) {
 	}
 }
 
+// summaryLine sums the run up in one line, e.g. "6 hits in 12 queries; 5
+// of 286 IOCs hit (4 exact ip:port, 1 ip only); 2 suppressed; 1 before
+// first_seen." (unattributed hits and failed queries when there are any).
 func summaryLine(res *hunt.Result) string {
 	t := res.Totals
-	s := fmt.Sprintf("%s in %d %s; %d of %d IOCs hit; %d suppressed; %d unattributed; %d before first_seen",
-		plural(t.Hits, "hit"), len(res.Queries), word(len(res.Queries), "query"), t.IOCsHit, len(res.Indicators),
-		t.Suppressed, t.Unattributed, t.BeforeFirstSeen)
+	s := fmt.Sprintf("%s in %d %s; %s; %d suppressed", plural(t.Hits, "hit"), len(res.Queries), word(len(res.Queries), "query"),
+		iocsHitText(res), t.Suppressed)
+	if t.Unattributed > 0 {
+		s += fmt.Sprintf("; %d unattributed", t.Unattributed)
+	}
+	s += fmt.Sprintf("; %d before first_seen", t.BeforeFirstSeen)
 	if t.FailedQueries > 0 {
 		s += fmt.Sprintf("; %d %s FAILED", t.FailedQueries, word(t.FailedQueries, "query"))
 	}
 	return s + "."
-}
-
-func portCell(f hunt.Finding) string {
-	n := f.PortMatched + f.PortMismatched + f.PortUnknown
-	if n == 0 {
-		return "-"
-	}
-	s := fmt.Sprintf("%d/%d", f.PortMatched, n)
-	if f.PortUnknown > 0 {
-		s += fmt.Sprintf(" (%d unknown)", f.PortUnknown)
-	}
-	return s
 }
 
 func earlyCell(f hunt.Finding) string {
@@ -145,12 +150,7 @@ func listCell(xs []string) string {
 	if len(xs) == 0 {
 		return "-"
 	}
-	const show = 3
-	s := strings.Join(xs[:min(show, len(xs))], ",")
-	if len(xs) > show {
-		s += fmt.Sprintf(" +%d", len(xs)-show)
-	}
-	return termCell(s, maxCell)
+	return termCell(shortList(xs, 3), maxCell)
 }
 
 func timeCell(t time.Time) string {

@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,16 +54,33 @@ func TestRemcosExample(t *testing.T) {
 	if len(hits) != 3 || hits[0] != 5 || hits[1] != 4 || hits[2] != 4 {
 		t.Errorf("hits per query = %v, want [5 4 4]", hits)
 	}
-	if res.Totals.Hits != 13 || res.Totals.IOCsHit != 4 || res.Totals.BeforeFirstSeen != 1 || res.Totals.Unattributed != 0 {
+	tt := res.Totals
+	if tt.Hits != 13 || tt.IOCsHit != 4 || tt.IOCsExact != 3 || tt.IOCsIPOnly != 0 || tt.IPOnlyHits != 3 || tt.BeforeFirstSeen != 1 || tt.Unattributed != 0 {
 		t.Errorf("totals = %+v", res.Totals)
 	}
+	// Hits, port matched, mismatched, unknown per finding. The rows on
+	// 193.29.13.23:443 and the inbound 138.9.254.121 row (no source port
+	// in the seed's projection) are "ip only" hits of the IP, not of the
+	// IOC; every row is credited once, so the hits add up to 13.
+	want := map[string][4]int{
+		"sls.in.net":         {4, 0, 0, 0},
+		"46.151.182.76:8080": {3, 3, 0, 0},
+		"193.29.13.23:5758":  {2, 2, 0, 0},
+		"138.9.254.121:8015": {1, 1, 0, 0},
+		"193.29.13.23":       {2, 0, 2, 0},
+		"138.9.254.121":      {1, 0, 0, 1},
+	}
+	got := map[string][4]int{}
+	sum := 0
 	for _, f := range res.Findings {
-		if f.Indicator.Value == "46.151.182.76:8080" && (f.Hits != 3 || f.PortMatched != 3 || f.BeforeFirstSeen != 1) {
+		got[f.Indicator.Value] = [4]int{f.Hits, f.PortMatched, f.PortMismatched, f.PortUnknown}
+		sum += f.Hits
+		if f.Indicator.Value == "46.151.182.76:8080" && f.BeforeFirstSeen != 1 {
 			t.Errorf("46.151.182.76:8080 finding = %+v", f)
 		}
-		if f.Indicator.Value == "193.29.13.23:5758" && (f.Hits != 4 || f.PortMatched != 2 || f.PortMismatched != 2) {
-			t.Errorf("193.29.13.23:5758 finding = %+v", f)
-		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || sum != 13 {
+		t.Errorf("findings (hits, matched, mismatched, unknown) = %v (sum %d), want %v (13)", got, sum, want)
 	}
 	s := be.ScanSummary()
 	if len(s.Tables) != 3 || s.Rows == 0 || s.Files != 3 {
@@ -94,9 +112,11 @@ func TestExclusionsSuppressed(t *testing.T) {
 	if sc == nil || !sc.Applied || sc.Suppressed != 1 {
 		t.Errorf("scenario = %+v", sc)
 	}
+	// The backup row went to 193.29.13.23 on port 443: the IP's, not the
+	// ip:port IOC's.
 	for _, f := range res.Findings {
-		if f.Indicator.Value == "193.29.13.23:5758" && f.Suppressed != 1 {
-			t.Errorf("193.29.13.23:5758 suppressed = %d, want 1", f.Suppressed)
+		if w := map[string]int{"193.29.13.23": 1, "193.29.13.23:5758": 0}[f.Indicator.Value]; f.Suppressed != w {
+			t.Errorf("%s suppressed = %d, want %d", f.Indicator.Value, f.Suppressed, w)
 		}
 	}
 }
@@ -196,8 +216,8 @@ func TestGeneratedPack(t *testing.T) {
 		}
 	}
 	for _, f := range res.Findings {
-		if f.Indicator.Value == "193.29.13.23:5758" && f.Suppressed != 1 {
-			t.Errorf("193.29.13.23:5758 suppressed = %d, want 1", f.Suppressed)
+		if w := map[string]int{"193.29.13.23": 1, "193.29.13.23:5758": 0}[f.Indicator.Value]; f.Suppressed != w {
+			t.Errorf("%s suppressed = %d, want %d (the backup row is on port 443)", f.Indicator.Value, f.Suppressed, w)
 		}
 		if f.Indicator.Value == "46.151.182.76:8080" && f.BeforeFirstSeen != 1 {
 			t.Errorf("46.151.182.76:8080 before first_seen = %d, want 1", f.BeforeFirstSeen)
@@ -222,7 +242,8 @@ func sharedDir(t *testing.T) string {
 // TestRealSonicWallExport hunts two ip:port IOCs in a real Sentinel
 // portal export (453 rows). Expected counts were taken from the CSV
 // independently: 142.250.71.10 appears once, on port 443; 10.5.3.52
-// three times, all on port 53.
+// three times, all on port 53 (so "ip only" hits of the IP, none of the
+// IOC 10.5.3.52:80).
 func TestRealSonicWallExport(t *testing.T) {
 	dir := filepath.Join(sharedDir(t), "data", "logs", "azure-sentinel")
 	cat, err := logs.Open(logs.OpenOptions{Tables: map[string][]string{"CommonSecurityLog": {filepath.Join(dir, "SonicWallFirewall_Query_Data.csv")}}})
@@ -244,7 +265,7 @@ func TestRealSonicWallExport(t *testing.T) {
 	for _, f := range res.Findings {
 		got[f.Indicator.Value] = [3]int{f.Hits, f.PortMatched, f.PortMismatched}
 	}
-	if got["142.250.71.10:443"] != [3]int{1, 1, 0} || got["10.5.3.52:80"] != [3]int{3, 0, 3} {
+	if got["142.250.71.10:443"] != [3]int{1, 1, 0} || got["10.5.3.52:80"] != [3]int{0, 0, 0} || got["10.5.3.52"] != [3]int{3, 0, 3} {
 		t.Errorf("findings (hits, port matched, mismatched) = %v", got)
 	}
 	if s := be.ScanSummary(); s.Rows != 453 {

@@ -62,8 +62,15 @@ func newHuntCmd(ctx context.Context, env Env) *cobra.Command {
 		Short: "Run a hunt pack locally over log files, or on Sentinel / ADX, and report findings",
 		Long: `hunt runs every query of the hunt pack in directory PACK and reports, per query,
 the hits and the rows, and per IOC: the hits, first and last hit, distinct hosts and
-users, the tables and queries that matched, whether the port of an ip:port IOC matched,
-hits dated before the IOC's first_seen, and capped evidence rows (the cap is stated).
+users, the tables and queries that matched, hits dated before the IOC's first_seen, and
+capped evidence rows (the cap is stated).
+
+Every hit is credited to one finding. An ip:port IOC gets only the hits where its
+port matched too ("ip:port"); a hit on the IP of ip:port IOCs on another port, or
+with no port in the row, is one "ip only" hit of that IP (listed once per IP with the
+IOC ports), never a hit of every IOC on the IP. Rows of generated packs name their
+IOC in the IOC column and are credited to exactly that IOC. The table, md and html
+reports list the IOCs with hits and count the others; json and csv keep every IOC.
 
 Backends (pick one):
   --logs DIR          local: the embedded KQL engine over log files (repeatable);

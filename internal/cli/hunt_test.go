@@ -45,17 +45,106 @@ func TestHuntExampleTable(t *testing.T) {
 		"== 01_CommonSecurityLog_ips (CommonSecurityLog): 5 hits",
 		"== 02_DeviceNetworkEvents_ips (DeviceNetworkEvents): 4 hits",
 		"== 03_DnsEvents_domains (DnsEvents): 4 hits",
-		"13 hits in 3 queries; 4 of 4 IOCs hit",
-		"46[.]151[.]182[.]76:8080  ip:port  3",
+		"13 hits in 3 queries; 4 of 4 IOCs hit (3 exact ip:port, 0 ip only, 1 domain); 0 suppressed; 1 before first_seen.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The README's expected rows: every ip:port IOC has its exact hits;
+	// the rows on an IOC's IP with another port (193.29.13.23:443) or with
+	// no port (138.9.254.121 as source) are one "ip only" line per IP.
+	for ioc, want := range map[string]string{
+		"sls[.]in[.]net":           "domain 4",
+		"46[.]151[.]182[.]76:8080": "ip:port 3",
+		"193[.]29[.]13[.]23:5758":  "ip:port 2",
+		"138[.]9[.]254[.]121:8015": "ip:port 1",
+		"193[.]29[.]13[.]23":       "ip (from ip:port IOCs) 2",
+		"138[.]9[.]254[.]121":      "ip (from ip:port IOCs) 1",
+	} {
+		if got := huntFindingLine(out, ioc); !strings.HasPrefix(got, want+" ") {
+			t.Errorf("finding %s: %q, want type and hits %q", ioc, got, want)
 		}
 	}
 	for _, want := range []string{"ran 3 of 3 queries", "CommonSecurityLog", "rows/s"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("summary lacks %q:\n%s", want, errs)
 		}
+	}
+}
+
+// huntFindingLine returns the fields after the IOC of ioc's line in the
+// "Findings per IOC" table, joined by single spaces ("" when absent).
+func huntFindingLine(out, ioc string) string {
+	_, sec, _ := strings.Cut(out, "== Findings per IOC\n")
+	for _, ln := range strings.Split(sec, "\n") {
+		if f := strings.Fields(ln); len(f) > 1 && f[0] == ioc {
+			return strings.Join(f[1:], " ")
+		}
+	}
+	return ""
+}
+
+// TestHuntThreatFoxAttribution runs the generated ThreatFox pack (286
+// ip:port IOCs, many on one IP) over its example logs. Its queries name
+// the IOC of every row: an exact ip:port hit credits only that IOC, an
+// "ip only" hit is one hit of the IP, and the findings add up to the
+// total.
+func TestHuntThreatFoxAttribution(t *testing.T) {
+	dir := "../../examples/remcos-threatfox"
+	window := []string{"--from", "2026-07-12", "--to", "2026-07-26", "--quiet"}
+	code, out, errs := runHuntCLI(t, append([]string{dir}, window...)...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"6 hits in 12 queries; 5 of 286 IOCs hit (4 exact ip:port, 1 ip only); 2 suppressed; 1 before first_seen.",
+		"   281 IOCs had no hits\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for ioc, want := range map[string]string{
+		"204[.]44[.]93[.]75:14648":   "ip:port 1",
+		"204[.]44[.]93[.]75":         "ip (from ip:port IOCs) 1",
+		"103[.]83[.]86[.]48":         "ip (from ip:port IOCs) 1",
+		"155[.]103[.]71[.]115:15609": "ip:port 1",
+		"204[.]44[.]93[.]75:14641":   "", // shares the IP, other port: not listed
+		"155[.]103[.]71[.]115:15608": "",
+	} {
+		if got := huntFindingLine(out, ioc); !strings.HasPrefix(got+" ", want+" ") || (want == "") != (got == "") {
+			t.Errorf("finding %s: %q, want %q", ioc, got, want)
+		}
+	}
+	if got := huntFindingLine(out, "204[.]44[.]93[.]75"); !strings.Contains(got, "ip only; IOC ports 14641,14642,14648,14649") {
+		t.Errorf("ip only finding lacks its IOC ports: %q", got)
+	}
+	if got := huntFindingLine(out, "155[.]103[.]71[.]115:15609"); !strings.Contains(got, " 10.20.1.40 ") {
+		t.Errorf("inbound hit from the C2 port should name the internal host: %q", got)
+	}
+
+	code, js, errs := runHuntCLI(t, append([]string{dir, "--format", "json"}, window...)...)
+	if code != ExitOK {
+		t.Fatalf("json: exit %d: %s", code, errs)
+	}
+	var res hunt.Result
+	if err := json.Unmarshal([]byte(js), &res); err != nil {
+		t.Fatal(err)
+	}
+	sum, iocs := 0, 0
+	for _, f := range res.Findings {
+		sum += f.Hits
+		if !f.IPOnly() {
+			iocs++
+		}
+	}
+	if sum+res.Totals.Unattributed != res.Totals.Hits || iocs != 286 || len(res.Findings) != 288 {
+		t.Errorf("findings hits %d + unattributed %d != total %d, or %d IOC findings (want 286) of %d",
+			sum, res.Totals.Unattributed, res.Totals.Hits, iocs, len(res.Findings))
+	}
+	if tt := res.Totals; tt.IOCsHit != 5 || tt.IOCsExact != 4 || tt.IOCsIPOnly != 1 || tt.IPOnlyHits != 2 {
+		t.Errorf("totals %+v", tt)
 	}
 }
 
