@@ -441,7 +441,9 @@ run_cases() {
 # exec.RunString) for the network and DNS hunts, plus the parser benchmark.
 # Top functions go to bench/out/prof-*.txt.
 profile() {
-	if ! (cd "$REPO/bench/prof" && go build -o "$BIN/hp-prof" . && go build -o "$BIN/hp-parse" ./parse) 2>"$OUT/prof-build.log"; then
+	# bench/prof replaces the huntpack module with this tree, so its go.sum
+	# must follow the tree's dependencies: tidy it first.
+	if ! (cd "$REPO/bench/prof" && go mod tidy && go build -o "$BIN/hp-prof" . && go build -o "$BIN/hp-parse" ./parse) 2>"$OUT/prof-build.log"; then
 		log "bench/prof does not build (see $OUT/prof-build.log): no profiles"
 		return 0
 	fi

@@ -63,10 +63,10 @@ def main():
     targets(rows)
 
 
-def med(rows, hunt, tool, inp):
+def med(rows, hunt, tool, inp, field="median_s"):
     for r in rows:
         if r["hunt"] == hunt and r["tool"] == tool and r["input"] == inp and r["check"] == "ok":
-            return float(r["median_s"])
+            return num(r.get(field) or "")
     return None
 
 
@@ -84,7 +84,9 @@ def targets(rows):
             print(f"| {name} | not measured (huntpack {a}, {peer} {b}) | ? |")
             return
         x = b / a
-        print(f"| {name} | huntpack {a:.2f} s vs {b:.2f} s here = {x:.2f}x{refs} | {'yes' if x >= want else 'NO'} |")
+        ca, cb = med(rows, hunt, "huntpack", inp, "cpu_s"), med(rows, hunt, peer, inp, "cpu_s")
+        cpu = f"; CPU {ca:.2f} s vs {cb:.2f} s" if ca and cb else ""
+        print(f"| {name} | huntpack {a:.2f} s vs {b:.2f} s here = {x:.2f}x{refs}{cpu} | {'yes' if x >= want else 'NO'} |")
 
     ratio_target("network hunt >= 2x DuckDB (CSV)", "net", "duckdb", "csv", 2)
     ratio_target("network hunt >= 2x DuckDB (JSONL)", "net", "duckdb", "jsonl", 2)

@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/huntpack/huntpack/kql/types"
@@ -171,7 +172,7 @@ func (f *asimTableFunc) newTable(vals []types.Value) (types.Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.name, err)
 	}
-	return &filteredTable{name: f.name, inner: inner, pred: pred}, nil
+	return newFilteredTable(f.name, inner, pred, strings.HasPrefix(f.name, "_Im_")), nil
 }
 
 // asimSources returns what an ASIM table function reads: the ASIM table
@@ -196,43 +197,104 @@ func (c *Catalog) asimSources(target string) types.Table {
 	return u
 }
 
-// rowPredicate is a row filter over named columns.
+// rowPredicate is a row filter over named columns that may also compute
+// helper columns (ASimMatchingIpAddr, ...).
 type rowPredicate struct {
-	cols []string
-	keep func(get func(col string) types.Value) bool
+	cols    []string // columns keep reads
+	helpers []string // helper columns keep computes, in order
+	all     bool     // no filtering: every row is kept
+	// keep reports whether a row passes and sets helpers (len(helpers)
+	// values). It must be safe for concurrent use.
+	keep func(get func(col string) types.Value, helpers []types.Value) bool
 }
 
-// filteredTable is an ASIM table with parser filtering applied.
+// filteredTable is an ASIM table with parser filtering applied and the
+// parser's helper columns appended.
 type filteredTable struct {
-	name  string
-	inner types.Table
-	pred  rowPredicate
+	name   string
+	inner  types.Table
+	pred   rowPredicate
+	schema types.Schema
+	hidden bool // helper columns are computed but not part of the schema
+}
+
+// newFilteredTable returns inner filtered by pred; with helpers, pred's
+// helper columns are appended to the schema (replacing inner columns of
+// the same name), as the _Im_ filtering parsers do. The parameterless
+// _ASim_ forms do not add them.
+func newFilteredTable(name string, inner types.Table, pred rowPredicate, helpers bool) *filteredTable {
+	t := &filteredTable{name: name, inner: inner, pred: pred}
+	if !helpers {
+		t.pred.helpers = nil
+	}
+	for _, f := range inner.Schema() {
+		if !t.isHelper(f.Name) {
+			t.schema = append(t.schema, f)
+		}
+	}
+	for _, h := range t.pred.helpers {
+		t.schema = append(t.schema, types.Field{Name: h, Type: types.String})
+	}
+	if !helpers {
+		t.pred.helpers = pred.helpers // still computed by keep, never shown
+		t.hidden = true
+	}
+	return t
 }
 
 func (t *filteredTable) Name() string         { return t.name }
-func (t *filteredTable) Schema() types.Schema { return t.inner.Schema() }
+func (t *filteredTable) Schema() types.Schema { return t.schema }
+
+func (t *filteredTable) isHelper(col string) bool {
+	if t.hidden {
+		return false
+	}
+	for _, h := range t.pred.helpers {
+		if h == col {
+			return true
+		}
+	}
+	return false
+}
 
 // Scan reads the inner table with the predicate's columns added to the
 // projection, drops rows the parameters exclude, and returns the
-// requested projection.
+// requested projection with the helper columns filled in.
 func (t *filteredTable) Scan(ctx context.Context, opts types.ScanOptions, emit func(*types.Batch) error) error {
-	want, err := record.Project(t.inner.Schema(), opts.Columns)
+	want, err := record.Project(t.schema, opts.Columns)
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.name, err)
 	}
-	if t.pred.keep == nil {
-		return t.inner.Scan(ctx, opts, emit)
+	var innerCols []string
+	helperAt := make([]int, len(want)) // index into helpers, or -1
+	for i, f := range want {
+		helperAt[i] = -1
+		for j, h := range t.pred.helpers {
+			if f.Name == h && t.isHelper(h) {
+				helperAt[i] = j
+			}
+		}
+		if helperAt[i] < 0 {
+			innerCols = append(innerCols, f.Name)
+		}
 	}
-	cols := want.Names()
+	if t.pred.all && len(innerCols) == len(want) {
+		in := opts
+		in.Columns = innerCols
+		return t.inner.Scan(ctx, in, emit)
+	}
 	for _, c := range t.pred.cols {
-		if want.Index(c) < 0 && t.inner.Schema().Index(c) >= 0 {
-			cols = append(cols, c)
+		if !slices.Contains(innerCols, c) && t.inner.Schema().Index(c) >= 0 {
+			innerCols = append(innerCols, c)
 		}
 	}
 	in := opts
-	in.Columns = cols
+	in.Columns = innerCols
+	if in.Filter != nil && slices.ContainsFunc(in.Filter.Columns, t.isHelper) {
+		in.Filter = nil // the pre-filter is an optimisation; the query re-checks
+	}
 	return t.inner.Scan(ctx, in, func(b *types.Batch) error {
-		out := filterBatch(b, t.pred, len(want))
+		out := t.filterBatch(b, want, helperAt)
 		if out.Len == 0 {
 			return nil
 		}
@@ -240,9 +302,11 @@ func (t *filteredTable) Scan(ctx context.Context, opts types.ScanOptions, emit f
 	})
 }
 
-// filterBatch keeps rows passing pred and the first n columns.
-func filterBatch(b *types.Batch, pred rowPredicate, n int) *types.Batch {
-	out := types.NewBatch(b.Schema[:n], b.Len)
+// filterBatch keeps the rows of b passing the predicate, as the columns
+// of want: inner columns are the first ones of b, in order; helper
+// columns (helperAt[i] >= 0) come from the predicate.
+func (t *filteredTable) filterBatch(b *types.Batch, want types.Schema, helperAt []int) *types.Batch {
+	out := types.NewBatch(want, b.Len)
 	idx := map[string]int{}
 	for i, f := range b.Schema {
 		idx[f.Name] = i
@@ -255,12 +319,19 @@ func filterBatch(b *types.Batch, pred rowPredicate, n int) *types.Batch {
 		}
 		return b.Cols[i].Value(row)
 	}
+	helpers := make([]types.Value, len(t.pred.helpers))
 	for row = 0; row < b.Len; row++ {
-		if !pred.keep(get) {
+		if !t.pred.keep(get, helpers) {
 			continue
 		}
-		for j := 0; j < n; j++ {
-			out.Cols[j].Append(b.Cols[j].Value(row))
+		in := 0
+		for j := range want {
+			if h := helperAt[j]; h >= 0 {
+				out.Cols[j].Append(helpers[h])
+				continue
+			}
+			out.Cols[j].Append(b.Cols[in].Value(row))
+			in++
 		}
 		out.Len++
 	}

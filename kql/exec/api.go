@@ -56,6 +56,10 @@ type Stats struct {
 	Elapsed                              time.Duration
 }
 
+// ErrInternal is wrapped by the error of a query that hit an engine bug
+// (a recovered panic); please report it with the query.
+var ErrInternal = errors.New("internal error in the KQL engine")
+
 // ErrMemoryLimit is wrapped by the error of a query that exceeded
 // Options.MaxMemory.
 var ErrMemoryLimit = errors.New("query memory limit exceeded")
@@ -64,12 +68,19 @@ var ErrMemoryLimit = errors.New("query memory limit exceeded")
 // errors, unsupported constructs) are returned as a *syntax.DiagError
 // (use errors.As) whose Diags carry source spans into q.Src; render them
 // with Diags.Format(q.File, q.Src). Runtime errors (reader failures,
-// memory limit, cancellation) are wrapped with %w.
-func Run(ctx context.Context, q *syntax.Query, opts Options) (*Result, error) {
+// memory limit, cancellation) are wrapped with %w. On error the returned
+// Result may be non-nil: it then holds the notes and statistics gathered
+// so far (e.g. union isfuzzy legs that were skipped).
+func Run(ctx context.Context, q *syntax.Query, opts Options) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrInternal, r)
+		}
+	}()
 	start := time.Now()
 	p := newPlanner(ctx, q, opts)
-	res := &Result{}
-	err := p.runQuery(res)
+	res = &Result{}
+	err = p.runQuery(res)
 	res.Notes = append(res.Notes, p.rt.notesCopy()...)
 	res.Stats = p.rt.statsCopy()
 	res.Stats.Elapsed = time.Since(start)

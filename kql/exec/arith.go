@@ -56,19 +56,26 @@ func arithExpr(op syntax.Op, x, y *cexpr, span syntax.Span) (*cexpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t == types.Long && x.t.IsIntegral() && y.t.IsIntegral() && op != syntax.OpDiv && op != syntax.OpMod && !isConst(x, y) {
-		return longArith(op, x, y, span), nil
+	if !isConst(x, y) {
+		if t.UsesInts() && x.t.UsesInts() && y.t.UsesInts() && (op == syntax.OpAdd || op == syntax.OpSub || op == syntax.OpMul) {
+			return intArith(op, t, x, y, span), nil
+		}
+		if t == types.Real && x.t.IsNumeric() && y.t.IsNumeric() && op != syntax.OpMod {
+			return realArith(op, x, y, span), nil
+		}
 	}
 	return rowExpr(t, span, []*cexpr{x, y}, true, func(v []types.Value) types.Value {
 		return arith(op, v[0], v[1], t)
 	}), nil
 }
 
-// longArith is the vectorised path for long +, -, *.
-func longArith(op syntax.Op, x, y *cexpr, span syntax.Span) *cexpr {
-	return &cexpr{t: types.Long, span: span, col: -1, fn: func(b *types.Batch) *types.Column {
+// intArith is the vectorised path for +, -, * over values stored as
+// int64 (int, long, datetime, timespan): datetime ± timespan, datetime -
+// datetime, timespan * long and integer arithmetic.
+func intArith(op syntax.Op, t types.Type, x, y *cexpr, span syntax.Span) *cexpr {
+	return &cexpr{t: t, span: span, col: -1, fn: func(b *types.Batch) *types.Column {
 		xc, yc := x.eval(b), y.eval(b)
-		out := &types.Column{Type: types.Long, Ints: make([]int64, b.Len)}
+		out := &types.Column{Type: t, Ints: make([]int64, b.Len)}
 		for i := 0; i < b.Len; i++ {
 			if (xc.Nulls != nil && xc.Nulls[i]) || (yc.Nulls != nil && yc.Nulls[i]) {
 				setNull(out, i)
@@ -83,9 +90,36 @@ func longArith(op syntax.Op, x, y *cexpr, span syntax.Span) *cexpr {
 			default:
 				out.Ints[i] = a * c
 			}
+			if t == types.Int {
+				out.Ints[i] = int64(int32(out.Ints[i]))
+			}
 		}
 		return out
 	}}
+}
+
+// realArith is the vectorised path for real +, -, *, / of numbers.
+func realArith(op syntax.Op, x, y *cexpr, span syntax.Span) *cexpr {
+	return &cexpr{t: types.Real, span: span, col: -1, fn: func(b *types.Batch) *types.Column {
+		xc, yc := x.eval(b), y.eval(b)
+		out := &types.Column{Type: types.Real, Reals: make([]float64, b.Len)}
+		for i := 0; i < b.Len; i++ {
+			if (xc.Nulls != nil && xc.Nulls[i]) || (yc.Nulls != nil && yc.Nulls[i]) {
+				setNull(out, i)
+				continue
+			}
+			out.Reals[i] = realOp(op, numAt(xc, i), numAt(yc, i))
+		}
+		return out
+	}}
+}
+
+// numAt reads entry i of a numeric column as float64.
+func numAt(c *types.Column, i int) float64 {
+	if c.Type.UsesReals() {
+		return c.Reals[i]
+	}
+	return float64(c.Ints[i])
 }
 
 // arith computes `a op b` with result type t; nulls and failures give null.

@@ -63,6 +63,9 @@ func (p *planner) callBuiltin(f *funcs.Scalar, x *syntax.CallExpr, en *env) (*ce
 	if err != nil {
 		return nil, errAt(x.Loc, "%s: %v", f.Name, err)
 	}
+	if c := fastCall(f, args, t, x.Loc); c != nil {
+		return c, nil
+	}
 	fctx := p.fctx
 	eval := f.Eval
 	return rowExpr(t, x.Loc, args, !nondeterministic[f.Name], func(v []types.Value) types.Value {
@@ -115,6 +118,19 @@ func (p *planner) special(name string, x *syntax.CallExpr, en *env) (*cexpr, boo
 		return c, true, err
 	case "pack_all":
 		return p.packAll(x, en), true, nil
+	case "column_names_of":
+		if len(x.Args) != 1 || !p.isTabular(x.Args[0], en.sc) {
+			return nil, true, errAt(x.Loc, "column_names_of() takes a table")
+		}
+		n, err := p.tabular(x.Args[0], en.sc)
+		if err != nil {
+			return nil, true, err
+		}
+		var names []any
+		for _, f := range n.schema() {
+			names = append(names, f.Name)
+		}
+		return constExpr(types.DynamicValue(names), x.Loc), true, nil
 	case "column_ifexists", "columnifexists":
 		c, err := p.columnIfExists(x, en)
 		return c, true, err
@@ -130,6 +146,18 @@ func (p *planner) special(name string, x *syntax.CallExpr, en *env) (*cexpr, boo
 // packAll builds a bag of all input columns (pack_all([ignore_nulls])).
 func (p *planner) packAll(x *syntax.CallExpr, en *env) *cexpr {
 	s := en.schema
+	var idx []int
+	if en.packNames != nil {
+		for _, n := range en.packNames {
+			if i := s.Index(n); i >= 0 {
+				idx = append(idx, i)
+			}
+		}
+	} else {
+		for i := range s {
+			idx = append(idx, i)
+		}
+	}
 	ignoreNulls := false
 	if len(x.Args) == 1 {
 		if l, ok := x.Args[0].(*syntax.Literal); ok && l.Value.T == types.Bool {
@@ -139,8 +167,9 @@ func (p *planner) packAll(x *syntax.CallExpr, en *env) *cexpr {
 	return &cexpr{t: types.Dynamic, span: x.Loc, col: -1, fn: func(b *types.Batch) *types.Column {
 		out := &types.Column{Type: types.Dynamic, Dyns: make([]any, b.Len)}
 		for r := 0; r < b.Len; r++ {
-			m := make(map[string]any, len(s))
-			for j, f := range s {
+			m := make(map[string]any, len(idx))
+			for _, j := range idx {
+				f := s[j]
 				v := b.Cols[j].Value(r)
 				if ignoreNulls && (v.IsNull() || (v.T == types.String && v.S == "")) {
 					continue
@@ -209,6 +238,11 @@ func (p *planner) rowFunc(name string, x *syntax.CallExpr, en *env) (*cexpr, err
 			return nil, errAt(x.Loc, "row_cumsum(term [, restart])")
 		}
 		return rowCumsum(args, x.Loc), nil
+	case "row_rank_dense", "row_rank_min":
+		if len(args) < 1 || len(args) > 2 {
+			return nil, errAt(x.Loc, "%s(term [, restart])", name)
+		}
+		return rowRank(args, name == "row_rank_dense", x.Loc), nil
 	}
 	return nil, errAt(x.Loc, "%s() is not supported", name)
 }
@@ -298,4 +332,38 @@ func parseJSONValue(s string) (any, error) {
 		return nil, &json.SyntaxError{}
 	}
 	return funcs.ParseJSON(s)
+}
+
+// rowRank is row_rank_dense / row_rank_min over sorted rows: equal
+// consecutive values share a rank; dense ranks count distinct values,
+// min ranks are the row number of the first equal row.
+func rowRank(args []*cexpr, dense bool, span syntax.Span) *cexpr {
+	return &cexpr{t: types.Long, span: span, col: -1, fn: func(b *types.Batch) *types.Column {
+		xc := args[0].eval(b)
+		var restart *types.Column
+		if len(args) > 1 {
+			restart = asBoolCol(args[1].eval(b))
+		}
+		out := &types.Column{Type: types.Long, Ints: make([]int64, b.Len)}
+		var rank, n int64
+		for i := 0; i < b.Len; i++ {
+			if i == 0 || (restart != nil && restart.Bools[i]) {
+				rank, n = 1, 1
+				out.Ints[i] = 1
+				continue
+			}
+			n++
+			a, c := xc.Value(i-1), xc.Value(i)
+			same := (a.IsNull() && c.IsNull()) || (!a.IsNull() && !c.IsNull() && equalValues(a, c, false))
+			if !same {
+				if dense {
+					rank++
+				} else {
+					rank = n
+				}
+			}
+			out.Ints[i] = rank
+		}
+		return out
+	}}
 }

@@ -134,6 +134,9 @@ func excluded(c docCase) string {
 }
 
 func TestConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("conformance run skipped in -short mode")
+	}
 	dir := filepath.Join(sharedDir(t), "corpus", "kql-docs")
 	cases := readIndex(t, filepath.Join(dir, "INDEX.tsv"))
 	overrides := readOverrides(t)
@@ -316,7 +319,7 @@ func cellMatches(v types.Value, want string) bool {
 		return true
 	}
 	if v.IsNull() || got == "" {
-		return want == "" || strings.EqualFold(want, "null")
+		return want == "" || strings.EqualFold(want, "null") || want == "(null)"
 	}
 	switch v.T {
 	case types.Bool:
@@ -336,7 +339,8 @@ func cellMatches(v types.Value, want string) bool {
 			return t == v.I
 		}
 	case types.Dynamic:
-		return dynMatches(v.D, want)
+		// tabs inside documented cells are written as the two characters \t
+		return dynMatches(v.D, strings.ReplaceAll(want, `\t`, " "))
 	case types.String, types.GUID:
 		return strings.TrimSpace(got) == want || squeeze(got) == squeeze(want)
 	}
@@ -409,7 +413,16 @@ func looseJSONEqual(a, b any) bool {
 	case int64, float64:
 		fa, _ := asReal(types.DynamicValue(a))
 		fb, ok := asReal(types.DynamicValue(b))
-		return ok && (fa == fb || math.Abs(fa-fb) <= 1e-6*math.Max(math.Abs(fa), math.Abs(fb)))
+		// the docs round array elements (32.667): accept half a unit of
+		// the third decimal, or a relative 1e-6.
+		return ok && (fa == fb || math.Abs(fa-fb) <= 5.1e-4 || math.Abs(fa-fb) <= 1e-6*math.Max(math.Abs(fa), math.Abs(fb)))
+	}
+	if sa, ok := a.(string); ok {
+		if sb, ok := b.(string); ok {
+			ta, ea := types.ParseDateTime(sa)
+			tb, eb := types.ParseDateTime(sb)
+			return sa == sb || (ea == nil && eb == nil && ta == tb)
+		}
 	}
 	return types.DynamicJSON(a) == types.DynamicJSON(b)
 }

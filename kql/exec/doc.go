@@ -5,15 +5,88 @@
 // # API
 //
 //	res, err := exec.RunString(ctx, "hunt.kql", src, exec.Options{Catalog: cat})
+//	// or: q, diags := syntax.Parse(file, src); res, err := exec.Run(ctx, q, opts)
 //
-// Run/RunString return one ResultTable per tabular statement. Planning
-// errors (unknown table or column, with a "did you mean" suggestion; type
-// errors; unsupported constructs) are *syntax.DiagError values carrying
-// source spans: errors.As(err, &de) and de.Diags.Format(file, src) print
-// `file:line:col: message` with the source line and a caret. Runtime
-// errors (reader failures, ErrMemoryLimit, cancellation) wrap the cause
-// with %w. MemTable and MemCatalog are in-memory tables for tests and
-// for callers that already hold rows.
+// Run/RunString return one ResultTable per tabular statement (named
+// PrimaryResult for a single result, Table_<i> for several, or the name of
+// a trailing `as Name`), plus Notes (ignored render/set, truncation by
+// MaxRows, skipped union isfuzzy legs) and Stats (reader counters and
+// warnings).
+//
+// Errors:
+//   - planning errors (unknown table or column with a "did you mean"
+//     suggestion, type errors, unsupported constructs, bad arguments) are
+//     *syntax.DiagError values whose Diags carry source spans:
+//     errors.As(err, &de) then de.Diags.Format(file, src) prints
+//     `file:line:col: message`, the source line and a caret. Parse errors
+//     from RunString have the same type.
+//   - runtime errors (reader failures, ErrMemoryLimit, cancellation) wrap
+//     their cause with %w; a recovered engine panic wraps ErrInternal.
+//
+// MemTable and MemCatalog are in-memory tables for tests and for callers
+// that already hold rows.
+//
+// # What is supported
+//
+// Statements: let (scalars, tables, lambdas and views with scalar and
+// tabular parameters, defaults and named arguments, materialize()),
+// declare query_parameters (Options.Params), set (ignored with a note),
+// several tabular statements.
+//
+// Sources: tables, let names, table("name"), catalog table functions
+// (ASIM parsers through types.FunctionCatalog), datatable, print, range,
+// union (kind=outer|inner, isfuzzy, withsource, wildcards),
+// externaldata (local files and file:// URIs in csv/tsv/psv/scsv/txt/json;
+// network URLs are refused), materialize().
+//
+// Operators: where/filter, project, project-away, project-keep,
+// project-rename, project-reorder, extend (incl. tuple assignment from
+// multi-output functions), summarize (every registry aggregate, by
+// expressions and bin, Kusto's generated names count_, avg_x, set_x ...),
+// count, distinct, take/limit, top, top-nested (with others), sort/order
+// (asc/desc, nulls first/last, Kusto defaults), join (innerunique default;
+// inner, leftouter, rightouter, fullouter, leftsemi, rightsemi, leftanti,
+// rightanti; on Col and $left.a == $right.b), lookup (leftouter, inner),
+// mv-expand (bagexpansion, with_itemindex, to typeof, limit), mv-apply,
+// parse and parse-where (simple, regex, relaxed), parse-kv (delimiters,
+// quotes, escape, greedy, regex), make-series (default fill, kind=nonempty),
+// evaluate bag_unpack and ipv4_lookup, search (as a source over listed
+// or all tables, with $table, and piped), project-by-names, serialize,
+// sample (reservoir, fixed seed), sample-distinct, getschema, as, invoke,
+// render (ignored with a note).
+//
+// Scalars: all kql/funcs functions, plus the ones that need the engine:
+// not, toscalar, pack_all, column_ifexists, column_names_of, row_number,
+// prev, next, row_cumsum, row_rank_dense, row_rank_min; in/!in/in~/!in~ over lists,
+// dynamic arrays and subqueries; has_any/has_all; between; * has "x".
+//
+// Also: partition by Col (subquery) (not the legacy { } form); scan with
+// with_match_id, declare, order by and Kusto's step matching logic (not
+// scan's partition by; per-step output= is not parsed yet).
+//
+// find (project, project-smart with pack_, withsource) is supported too,
+// and fork / facet as the last operator of a statement (one result table
+// per branch, named by the branch or GenericResult_<i>; facet gives the
+// with-subquery result, then a count per value of each column).
+//
+// Not supported (planning error naming the construct): reduce, graph
+// operators, other evaluate plugins,
+// cross-cluster/database references.
+//
+// Options.MaxRows stops each result after MaxRows+1 rows (a note says it
+// was truncated); Options.From/To filter TimeGenerated or Timestamp of
+// every scanned catalog table.
+//
+// # Semantics
+//
+// Kusto's rules (kql-semantics.md): strings are never null; == with one
+// null side is false and != true; ordering comparisons with null are null;
+// where drops null predicates; and/or use three-valued logic; has matches
+// whole terms (via kql/funcs), =~ / in~ / has fold ASCII case only;
+// summarize without by yields one row on empty input; extend replacing a
+// column moves it to the end; sort defaults to desc with nulls last (asc:
+// nulls first); innerunique joins keep the first left row per key. now()
+// and ago() see Options.Now for the whole query.
 //
 // # Design
 //
@@ -22,13 +95,15 @@
 // and constant sub-expressions are folded. Each scalar expression compiles
 // to a closure that maps a batch to a column (cexpr); hot operators
 // (string equality against a constant, in with a hash set, has_any with a
-// term set, integer comparisons, logical operators) have typed loops.
-// Operators are push-based nodes: a source calls the next operator's emit
-// function with batches; streaming operators (where, project, extend,
-// take) keep no state beyond the batch, so memory stays bounded; blocking
-// operators (sort, summarize, join, distinct) account for what they hold
-// against Options.MaxMemory. Catalog scans run with ScanOptions.Concurrent
-// and receive the columns the pipeline needs (projection push-down) and a
-// raw-text pre-filter derived from a leading where (in, has_any, ==, =~,
-// has, contains on string columns).
+// term set, integer comparisons, logical operators, long arithmetic) have
+// typed loops. Operators are push-based nodes: a source calls the next
+// operator's emit function with batches; streaming operators (where,
+// project, extend, take, mv-expand, parse) keep no state beyond the batch,
+// so memory stays bounded; blocking operators (sort, top, summarize, join,
+// distinct, materialize) account for what they hold against
+// Options.MaxMemory. Catalog scans run with ScanOptions.Concurrent (every
+// stateful operator serialises its own state) and receive the columns the
+// pipeline needs (projection push-down) and a raw-text pre-filter derived
+// from a leading where (in, in~, has_any, has, ==, =~, contains on string
+// columns, combined with and/or).
 package exec

@@ -163,6 +163,28 @@ DnsEvents
 		{"iff", `print iff(1 > 2, "a", "b")`, "print_0\nb"},
 		{"dynamic access", `print d = dynamic({"a": {"b": [1, 2, 3]}}) | project v = d.a.b[1], w = d["a"].c`, "v|w\n2|"},
 		{"row_number", `range x from 5 to 7 step 1 | serialize | extend n = row_number(), p = prev(x)`, "x|n|p\n5|1|\n6|2|5\n7|3|6"},
+		{"tuple assignment", `print s = dynamic([2,4,6,8]) | extend (rs, slope) = series_fit_line(s) | project rs, slope`, "rs|slope\n1|2"},
+		{"multi-output unnamed", `print x = dynamic([1,2,3]) | extend series_stats(x) | project series_stats_x_min, series_stats_x_max`, "series_stats_x_min|series_stats_x_max\n1|3"},
+		{"named args", `let f = (a:long, b:string = "d", c:long = 0) { strcat(a, "-", b, "-", c) }; print f(c=7, a=12), f(1, c=2)`, "print_0|print_1\n12-d-7|1-d-2"},
+		{"zero-arg function without parens", `let x = () { 5 }; print x + 1`, "print_0\n6"},
+		{"count(x) naming", `datatable(y:long)[1, long(null)] | summarize count(y), tostring(make_set(y))`, "count_y|set_y\n2|[1]"},
+		{"search source", `search in (DnsEvents, DeviceNetworkEvents) "ws1" or "pc2" | project ["$table"], Name, DeviceName`, "$table|Name|DeviceName\nDnsEvents|xsls.in.net|\nDeviceNetworkEvents||ws1"},
+		{"search piped", `DnsEvents | search "sls*" | count`, "Count\n3"},
+		{"vector arithmetic", `datatable(a:long, b:long, r:real, d:datetime, i:int)[1, long(null), 2.5, datetime(2026-01-01), 2147483647, 3, 4, real(null), datetime(null), 1]
+| project s = a + b, m = a * 2, f = r * a, g = a / 2.0, e = d + 1h, dd = d - datetime(2025-12-31), w = i + i`,
+			"s|m|f|g|e|dd|w\n|2|2.5|0.5|2026-01-01T01:00:00Z|1.00:00:00|-2\n7|6||1.5|||2"},
+		{"column comparisons", `datatable(a:long, b:int, s:string, t:string)[1, 1, "x", "X", 2, int(null), "y", "y", long(null), int(null), "", ""]
+| project e = a == b, n = a != b, l = a < b, ci = s =~ t, cs = s == t`,
+			"e|n|l|ci|cs\ntrue|false|false|true|false\nfalse|true||true|true\n|||true|true"},
+		{"bin and null tests", `datatable(t:datetime, n:long, s:string)[datetime(2026-01-01 10:59), -7, "", datetime(null), long(null), "x", datetime(0001-01-01), 7, "y"]
+| project b = bin(t, 1h), f = floor(n, 5), e = isempty(s), ne = isnotempty(s), nn = isnull(n), nt = isnotnull(t)`,
+			"b|f|e|ne|nn|nt\n2026-01-01T10:00:00Z|-10|true|false|false|true\n||false|true|true|false\n0001-01-01T00:00:00Z|5|false|true|false|true"},
+		{"partition", `DnsEvents | partition by QueryType (top 1 by TimeGenerated asc | project QueryType, Computer) | order by QueryType asc`,
+			"QueryType|Computer\nA|pc1\nAAAA|pc3"},
+		{"sort then take is top", `range x from 1 to 10000 step 1 | sort by x desc | take 3`, "x\n10000\n9999\n9998"},
+		{"sample", `range x from 1 to 10000 step 1 | sample 5 | summarize count(), dcount(x), min(x) > 0`, "count_|dcount_x|min_x\n5|5|true"},
+		{"sample-distinct", `DnsEvents | sample-distinct 5 of QueryType | count`, "Count\n2"},
+		{"star has", `DnsEvents | where * has "pc2" | project Name`, "Name\nxsls.in.net"},
 		{"getschema", `DnsEvents | project Computer | getschema`, "ColumnName|ColumnOrdinal|DataType|ColumnType\nComputer|0|System.String|string"},
 		{"summarize naming", `DnsEvents | summarize count(), dcount(QueryType), make_set(QueryType), countif(QueryType == "A") by Computer | where Computer == "pc1"`,
 			"Computer|count_|dcount_QueryType|set_QueryType|countif_\npc1|1|1|[\"A\"]|1"},
@@ -192,5 +214,45 @@ DnsEvents
 				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestJoinKeyTypes(t *testing.T) {
+	q := `let L = datatable(k:int, a:string)[1, "x", 2, "y"];
+let R = datatable(k:long, d:dynamic)[1, dynamic("one"), 3, dynamic("three")];
+L | join kind=inner R on k | project a, d;
+L | join kind=inner (R | extend ds = tostring(d)) on $left.a == $right.ds | count;
+datatable(s:string)["one"] | join kind=inner (R | project d) on $left.s == $right.d | count`
+	res, err := runQ(t, nil, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a|d\nx|one", "Count\n0", "Count\n1"}
+	for i, w := range want {
+		if got := render(res.Tables[i].Batch); got != w {
+			t.Errorf("table %d: got %q want %q", i, got, w)
+		}
+	}
+}
+
+func TestForkFacet(t *testing.T) {
+	cat := testCatalog(t)
+	res, err := runQ(t, cat, `DnsEvents | where Computer != "pc4" | fork (count) top2 = (top 2 by Computer asc | project Computer)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tables) != 2 || res.Tables[0].Name != "GenericResult_0" || res.Tables[1].Name != "top2" ||
+		render(res.Tables[0].Batch) != "Count\n3" || render(res.Tables[1].Batch) != "Computer\npc1\npc2" {
+		t.Errorf("fork: %+v", res.Tables)
+	}
+	res, err = runQ(t, cat, `DnsEvents | facet by QueryType with (take 1 | project Computer)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tables) != 2 || render(res.Tables[0].Batch) != "Computer\npc1" || render(res.Tables[1].Batch) != "QueryType|count\nA|3\nAAAA|1" {
+		for _, tb := range res.Tables {
+			t.Logf("%s:\n%s", tb.Name, render(tb.Batch))
+		}
+		t.Error("facet results differ")
 	}
 }

@@ -97,11 +97,111 @@ func compareExpr(op syntax.Op, x, y *cexpr, span syntax.Span) (*cexpr, error) {
 	if x.konst == nil && y.konst != nil && x.t == types.String && y.t == types.String {
 		return strConstCompare(op, x, y.konst.S, span), nil
 	}
-	if x.konst == nil && y.konst != nil && x.t.UsesInts() && x.t == y.t && !y.konst.IsNull() {
+	if x.konst == nil && y.konst != nil && x.t.UsesInts() && !y.konst.IsNull() &&
+		(x.t == y.t || (x.t.IsIntegral() && y.t.IsIntegral())) {
 		return intConstCompare(op, x, y.konst.I, span), nil
+	}
+	if x.konst != nil && y.konst == nil {
+		if flipped, ok := flipCompare[op]; ok {
+			return compareExpr(flipped, y, x, span)
+		}
+	}
+	if x.konst == nil && y.konst == nil {
+		if x.t == types.String && y.t == types.String {
+			return strColCompare(op, x, y, span), nil
+		}
+		if x.t.UsesInts() && (x.t == y.t || (x.t.IsIntegral() && y.t.IsIntegral())) {
+			return intColCompare(op, x, y, span), nil
+		}
 	}
 	f := func(v []types.Value) types.Value { return compareValue(op, v[0], v[1]) }
 	return rowExpr(types.Bool, span, []*cexpr{x, y}, true, f), nil
+}
+
+// strColCompare compares two string columns row by row.
+func strColCompare(op syntax.Op, x, y *cexpr, span syntax.Span) *cexpr {
+	return &cexpr{t: types.Bool, span: span, col: -1, fn: func(b *types.Batch) *types.Column {
+		xc, yc := x.eval(b), y.eval(b)
+		out := boolColumn(b.Len)
+		for i := 0; i < b.Len; i++ {
+			a, c := xc.Strs[i], yc.Strs[i]
+			var r bool
+			switch op {
+			case syntax.OpEq:
+				r = a == c
+			case syntax.OpNe:
+				r = a != c
+			case syntax.OpEqCi:
+				r = funcs.EqualFold(a, c)
+			case syntax.OpNeCi:
+				r = !funcs.EqualFold(a, c)
+			case syntax.OpLt:
+				r = a < c
+			case syntax.OpLe:
+				r = a <= c
+			case syntax.OpGt:
+				r = a > c
+			default:
+				r = a >= c
+			}
+			out.Bools[i] = r
+		}
+		return out
+	}}
+}
+
+// intColCompare compares two int64-stored columns with Kusto's null rules.
+func intColCompare(op syntax.Op, x, y *cexpr, span syntax.Span) *cexpr {
+	return &cexpr{t: types.Bool, span: span, col: -1, fn: func(b *types.Batch) *types.Column {
+		xc, yc := x.eval(b), y.eval(b)
+		out := boolColumn(b.Len)
+		for i := 0; i < b.Len; i++ {
+			xn := xc.Nulls != nil && xc.Nulls[i]
+			yn := yc.Nulls != nil && yc.Nulls[i]
+			if xn || yn {
+				v := compareValue(op, nullOr(xn), nullOr(yn))
+				if v.IsNull() {
+					setNull(out, i)
+				} else {
+					out.Bools[i] = v.I != 0
+				}
+				continue
+			}
+			a, c := xc.Ints[i], yc.Ints[i]
+			var r bool
+			switch op {
+			case syntax.OpEq, syntax.OpEqCi:
+				r = a == c
+			case syntax.OpNe, syntax.OpNeCi:
+				r = a != c
+			case syntax.OpLt:
+				r = a < c
+			case syntax.OpLe:
+				r = a <= c
+			case syntax.OpGt:
+				r = a > c
+			default:
+				r = a >= c
+			}
+			out.Bools[i] = r
+		}
+		return out
+	}}
+}
+
+// nullOr returns a null long when null is set, else a non-null one (only
+// nullness matters to compareValue's null rules).
+func nullOr(null bool) types.Value {
+	if null {
+		return types.NullOf(types.Long)
+	}
+	return types.LongValue(0)
+}
+
+// flipCompare gives the operator for swapped operands (k < x  ==  x > k).
+var flipCompare = map[syntax.Op]syntax.Op{
+	syntax.OpEq: syntax.OpEq, syntax.OpNe: syntax.OpNe, syntax.OpEqCi: syntax.OpEqCi, syntax.OpNeCi: syntax.OpNeCi,
+	syntax.OpLt: syntax.OpGt, syntax.OpLe: syntax.OpGe, syntax.OpGt: syntax.OpLt, syntax.OpGe: syntax.OpLe,
 }
 
 // comparable reports whether values of the two types can be compared.
@@ -251,7 +351,7 @@ var strOps = map[syntax.Op]strOp{
 	syntax.OpEndsWith: {funcs.EndsWith, false}, syntax.OpNotEndsWith: {funcs.EndsWith, true},
 	syntax.OpEndsWithCs: {funcs.EndsWithCS, false}, syntax.OpNotEndsWithCs: {funcs.EndsWithCS, true},
 	syntax.OpColon: {funcs.Has, false},
-	syntax.OpLike: {funcs.Contains, false}, syntax.OpNotLike: {funcs.Contains, true},
+	syntax.OpLike:  {funcs.Contains, false}, syntax.OpNotLike: {funcs.Contains, true},
 	syntax.OpLikeCs: {funcs.ContainsCS, false}, syntax.OpNotLikeCs: {funcs.ContainsCS, true},
 }
 

@@ -24,14 +24,24 @@ func (p *planner) bindParams(b *binding, x *syntax.CallExpr, en *env, input node
 	if len(args) > len(params) {
 		return nil, errAt(x.Loc, "%s: too many arguments (%d, want at most %d)", x.Name.Name, len(args), len(params))
 	}
-	for i, prm := range params {
+	named := map[string]syntax.Expr{}
+	var positional []syntax.Expr
+	for _, a := range args {
+		if ne, ok := a.(*syntax.NamedExpr); ok && len(ne.Names) == 1 {
+			named[ne.Names[0].Name] = ne.Value
+			continue
+		}
+		positional = append(positional, a)
+	}
+	next := 0
+	for _, prm := range params {
 		name := prm.Name.Name
 		var arg syntax.Expr
-		if i < len(args) {
-			arg = args[i]
-			if ne, ok := arg.(*syntax.NamedExpr); ok {
-				arg = ne.Value
-			}
+		if a, ok := named[name]; ok {
+			arg = a
+		} else if next < len(positional) {
+			arg = positional[next]
+			next++
 		}
 		if prm.Tabular {
 			if arg == nil {

@@ -101,10 +101,10 @@ type hashTable struct {
 func buildHash(b *types.Batch, keys []*cexpr) *hashTable {
 	h := &hashTable{b: b, rows: map[string][]int{}}
 	cols := evalAll(keys, b)
-	kv := make([]types.Value, len(cols))
+	var buf []byte
 	for r := 0; r < b.Len; r++ {
-		ks := keyString(cols, r, kv)
-		h.rows[ks] = append(h.rows[ks], r)
+		buf = appendRowKey(buf[:0], cols, r)
+		h.rows[string(buf)] = append(h.rows[string(buf)], r)
 	}
 	return h
 }
@@ -115,25 +115,6 @@ func evalAll(es []*cexpr, b *types.Batch) []*types.Column {
 		out[i] = e.eval(b)
 	}
 	return out
-}
-
-// keyString builds the hash key of row r; kv is scratch space.
-func keyString(cols []*types.Column, r int, kv []types.Value) string {
-	if len(cols) == 1 && cols[0].Type == types.String {
-		return "s" + cols[0].Strs[r]
-	}
-	for i, c := range cols {
-		kv[i] = c.Value(r)
-	}
-	if len(kv) == 1 && kv[0].T.UsesStrs() {
-		return "s" + kv[0].S
-	}
-	if len(kv) == 1 && kv[0].T == types.Dynamic {
-		if s, ok := kv[0].D.(string); ok {
-			return "s" + s
-		}
-	}
-	return rowKey(kv)
 }
 
 // gatherNullable gathers rows; index -1 gives a null.
@@ -227,19 +208,19 @@ func (j *joinRun) run(rt *runtime, emit emitFunc) error {
 	var mu sync.Mutex
 	err = j.left.run(rt, func(lb *types.Batch) error {
 		cols := evalAll(j.keys.left, lb)
-		kv := make([]types.Value, len(cols))
 		mu.Lock()
 		defer mu.Unlock()
 		var li, ri []int
+		var buf []byte
 		for r := 0; r < lb.Len; r++ {
-			ks := keyString(cols, r, kv)
+			buf = appendRowKey(buf[:0], cols, r)
 			if j.kind == "innerunique" {
-				if seenLeft[ks] {
+				if seenLeft[string(buf)] {
 					continue
 				}
-				seenLeft[ks] = true
+				seenLeft[string(buf)] = true
 			}
-			rows := h.rows[ks]
+			rows := h.rows[string(buf)]
 			switch j.kind {
 			case "leftsemi":
 				if len(rows) > 0 {

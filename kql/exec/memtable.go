@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/huntpack/huntpack/kql/types"
 )
@@ -15,6 +17,10 @@ import (
 type MemTable struct {
 	TableName string
 	Data      *types.Batch
+	// ApplyRawFilter makes Scan apply ScanOptions.Filter to string
+	// columns (as file readers do); off by default, since the engine
+	// re-checks every predicate anyway and the filter is only a hint.
+	ApplyRawFilter bool
 }
 
 var _ types.Table = (*MemTable)(nil)
@@ -48,7 +54,10 @@ func (m *MemTable) Scan(ctx context.Context, opts types.ScanOptions, emit func(*
 	if err != nil {
 		return err
 	}
-	keep := m.rawFilter(opts.Filter)
+	var keep func(*types.Batch) *types.Batch
+	if m.ApplyRawFilter {
+		keep = m.rawFilter(opts.Filter)
+	}
 	for lo := 0; lo < b.Len; lo += types.BatchSize {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -59,7 +68,7 @@ func (m *MemTable) Scan(ctx context.Context, opts types.ScanOptions, emit func(*
 			part = keep(part)
 		}
 		if opts.Stats != nil {
-			opts.Stats.Rows += int64(hi - lo)
+			atomic.AddInt64(&opts.Stats.Rows, int64(hi-lo))
 		}
 		if part.Len == 0 {
 			continue
@@ -115,7 +124,7 @@ func (m *MemTable) rawFilter(f *types.RawFilter) func(*types.Batch) *types.Batch
 		var keep []int
 		for r := 0; r < b.Len; r++ {
 			for i, c := range cols {
-				fields[i] = []byte(c.Strs[r])
+				fields[i] = unsafe.Slice(unsafe.StringData(c.Strs[r]), len(c.Strs[r]))
 			}
 			if f.Keep(fields) {
 				keep = append(keep, r)

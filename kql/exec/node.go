@@ -92,7 +92,7 @@ type funcNode struct {
 	f func(rt *runtime, out emitFunc) error
 }
 
-func (n *funcNode) schema() types.Schema                 { return n.s }
+func (n *funcNode) schema() types.Schema                { return n.s }
 func (n *funcNode) run(rt *runtime, out emitFunc) error { return n.f(rt, out) }
 
 // streamNode applies a stateless per-batch transform to its child.

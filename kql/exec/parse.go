@@ -76,11 +76,11 @@ func extractNode(in node, src *cexpr, cols []parseCol, dropUnmatched bool, extra
 func typeRegex(t types.Type) string {
 	switch t {
 	case types.Int, types.Long:
-		return `(\-?\d+)`
+		return `\-?\d+`
 	case types.Real, types.Decimal:
-		return `(\-?\d+(?:\.\d*)?(?:[eE][+\-]?\d+)?)`
+		return `\-?\d+(?:\.\d*)?(?:[eE][+\-]?\d+)?`
 	}
-	return `(.*?)`
+	return `.*?`
 }
 
 // parse plans parse and parse-where.
@@ -129,21 +129,23 @@ func (p *planner) parse(o *syntax.ParseOp, in node, sc *scope) (node, error) {
 			}
 		case *syntax.ColumnDecl:
 			t := x.Type
+			fmt.Fprintf(&re, "(?P<c%d>", len(cols))
 			cols = append(cols, parseCol{name: x.Name.Name, t: t})
 			switch {
 			case kind == "regex" && (t.IsNumeric()):
 				re.WriteString(typeRegex(t))
 			case kind == "regex":
-				re.WriteString("(.*)")
+				re.WriteString(".*")
 			case kind == "relaxed" || !t.IsNumeric():
 				if i == lastCol && i == len(o.Pattern)-1 {
-					re.WriteString("(.*)")
+					re.WriteString(".*")
 				} else {
-					re.WriteString("(.*?)")
+					re.WriteString(".*?")
 				}
 			default:
 				re.WriteString(typeRegex(t))
 			}
+			re.WriteString(")")
 		default:
 			return nil, errAt(it.Span(), "unsupported parse pattern element")
 		}
@@ -153,16 +155,21 @@ func (p *planner) parse(o *syntax.ParseOp, in node, sc *scope) (node, error) {
 		return nil, errAt(o.Loc, "parse: bad pattern: %v", err)
 	}
 	relaxed := kind == "relaxed"
+	groups := make([]int, len(cols))
+	for i := range cols {
+		groups[i] = rx.SubexpIndex(fmt.Sprintf("c%d", i))
+	}
 	return extractNode(in, src, cols, o.Where, func(s string, vals []types.Value) bool {
 		m := rx.FindStringSubmatch(s)
 		if m == nil {
 			return false
 		}
 		for i, c := range cols {
-			if i+1 >= len(m) {
-				break
+			g := groups[i]
+			if g < 0 || g >= len(m) {
+				continue
 			}
-			v := convert(types.StringValue(m[i+1]), c.t)
+			v := convert(types.StringValue(m[g]), c.t)
 			if v.IsNull() && c.t != types.String && !relaxed {
 				for j := range vals {
 					vals[j] = types.NullOf(cols[j].t)
@@ -272,7 +279,7 @@ func splitKV(s string, o *kvOptions) [][2]string {
 			continue
 		}
 		i++
-		for i < len(s) && s[i] == ' ' && !isPair(' ') {
+		for i < len(s) && s[i] == ' ' {
 			i++
 		}
 		val, ni, _ := kvToken(s, i, o, isPair)
@@ -320,5 +327,3 @@ func kvToken(s string, i int, o *kvOptions, stop func(byte) bool) (string, int, 
 	}
 	return s[i:j], j, j > i
 }
-
-var _ = fmt.Sprintf

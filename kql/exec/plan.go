@@ -30,7 +30,13 @@ func errAt(span syntax.Span, format string, args ...any) error {
 // atSpan gives err the span when it has none yet.
 func atSpan(span syntax.Span, err error) error {
 	var pe *planError
-	if err == nil || errors.As(err, &pe) {
+	if err == nil {
+		return nil
+	}
+	if errors.As(err, &pe) {
+		if !pe.span.IsValid() && span.IsValid() {
+			return &planError{span: span, msg: pe.msg}
+		}
 		return err
 	}
 	if isRuntime(err) {
@@ -52,13 +58,13 @@ func isRuntime(err error) bool {
 
 // binding is what a name in a scope stands for.
 type binding struct {
-	scalar *cexpr                     // a scalar value (let x = 5, lambda parameter)
-	tab    func() (node, error)       // a tabular expression, planned on use
-	fn     *syntax.FunctionExpr       // a lambda or view
-	fnSc   *scope                     // the scope the lambda was defined in
-	mat    *materialized              // materialize() result
-	tfn    types.TableFunction        // catalog table function
-	decl   syntax.Span                // where it was bound
+	scalar *cexpr               // a scalar value (let x = 5, lambda parameter)
+	tab    func() (node, error) // a tabular expression, planned on use
+	fn     *syntax.FunctionExpr // a lambda or view
+	fnSc   *scope               // the scope the lambda was defined in
+	mat    *materialized        // materialize() result
+	tfn    types.TableFunction  // catalog table function
+	decl   syntax.Span          // where it was bound
 }
 
 // scope maps let names to bindings; lookups walk up to the parent.
@@ -118,6 +124,16 @@ func (p *planner) runQuery(res *Result) error {
 	var results []*types.Batch
 	var names []string
 	for _, st := range p.q.Stmts {
+		if es, ok := st.(*syntax.ExprStmt); ok {
+			if bs, ns, ok, err := p.multiResult(es, sc); ok || err != nil {
+				if err != nil {
+					return p.finishErr(err)
+				}
+				results = append(results, bs...)
+				names = append(names, ns...)
+				continue
+			}
+		}
 		b, name, err := p.stmt(st, sc)
 		if err != nil {
 			return p.finishErr(err)
@@ -136,7 +152,7 @@ func (p *planner) runQuery(res *Result) error {
 			}
 		}
 		if max := p.rt.opts.MaxRows; max > 0 && b.Len > max {
-			p.rt.note(fmt.Sprintf("result %s truncated to %d of %d rows", name, max, b.Len))
+			p.rt.note(fmt.Sprintf("result %s truncated to %d rows (MaxRows); more rows matched", name, max))
 			b = sliceBatch(b, 0, max)
 		}
 		res.Tables = append(res.Tables, ResultTable{Name: name, Batch: b})
@@ -172,6 +188,10 @@ func (p *planner) stmt(st syntax.Stmt, sc *scope) (*types.Batch, string, error) 
 		n, err := p.tabular(s.Expr, sc)
 		if err != nil {
 			return nil, "", err
+		}
+		if max := p.rt.opts.MaxRows; max > 0 {
+			// stop reading once one row more than the cap has been seen
+			n = &takeNode{child: n, n: int64(max) + 1}
 		}
 		b, err := collect(p.rt, n)
 		if err != nil {
@@ -265,8 +285,14 @@ func (p *planner) isTabular(e syntax.Expr, sc *scope) bool {
 		if b, ok := sc.lookup(x.Name); ok {
 			return b.tab != nil || b.mat != nil
 		}
-		_, ok := p.cat.Table(x.Name)
-		return ok
+		if _, ok := p.cat.Table(x.Name); ok {
+			return true
+		}
+		if fc, ok := p.cat.(types.FunctionCatalog); ok {
+			_, ok := fc.TableFunction(x.Name)
+			return ok
+		}
+		return false
 	case *syntax.CallExpr:
 		if x.Name == nil || x.Target != nil {
 			return x.Target != nil

@@ -15,6 +15,11 @@ type env struct {
 	row *rowCtx
 	// aggs collects aggregate calls inside summarize items; nil elsewhere.
 	aggs *aggCollector
+	// packNames, when set, are the columns pack_all() packs (extend packs
+	// its input row, not the columns it adds).
+	packNames []string
+	// steps names the scan steps whose state `step.Col` reads (scan only).
+	steps map[string]bool
 }
 
 // expr compiles a scalar expression.
@@ -100,6 +105,8 @@ func (p *planner) ident(x *syntax.Ident, en *env) (*cexpr, error) {
 			return b.scalar, nil
 		case b.tab != nil:
 			return nil, errAt(x.Loc, "%s is a table; use toscalar() to get a scalar from it", x.Name)
+		case b.fn != nil && len(b.fn.Params) == 0:
+			return p.callScalarFunction(b, &syntax.CallExpr{Loc: x.Loc, Name: x}, en)
 		default:
 			return nil, errAt(x.Loc, "%s is a function; call it with ()", x.Name)
 		}
@@ -115,6 +122,9 @@ func (p *planner) ident(x *syntax.Ident, en *env) (*cexpr, error) {
 
 // binary compiles a binary operator.
 func (p *planner) binary(x *syntax.BinaryExpr, en *env) (*cexpr, error) {
+	if _, ok := x.X.(*syntax.StarExpr); ok {
+		return p.starPredicate(x, en)
+	}
 	l, err := p.expr(x.X, en)
 	if err != nil {
 		return nil, err
@@ -246,6 +256,13 @@ func (p *planner) member(x *syntax.MemberExpr, en *env) (*cexpr, error) {
 	if id, ok := x.X.(*syntax.Ident); ok && (id.Name == "$left" || id.Name == "$right") {
 		return nil, errAt(x.Loc, "%s is only allowed in join conditions", id.Name)
 	}
+	if id, ok := x.X.(*syntax.Ident); ok && en.steps[id.Name] && en.schema.Index(id.Name) < 0 {
+		name := id.Name + "." + x.Name.Name
+		if i := en.schema.Index(name); i >= 0 {
+			return colExpr(en.schema, i, x.Loc), nil
+		}
+		return nil, errAt(x.Loc, "unknown column %s in the state of step %s", x.Name.Name, id.Name)
+	}
 	base, err := p.expr(x.X, en)
 	if err != nil {
 		return nil, err
@@ -317,4 +334,31 @@ func typeName(ts []types.Type) string {
 		s += t.String()
 	}
 	return fmt.Sprintf("(%s)", s)
+}
+
+// starPredicate compiles `* has "x"` (and the other positive string
+// operators): true when any column's text matches.
+func (p *planner) starPredicate(x *syntax.BinaryExpr, en *env) (*cexpr, error) {
+	so, ok := strOps[x.Op]
+	if !ok || so.neg {
+		return nil, errAt(x.OpLoc, "* can only be used with has, contains, startswith, endswith and their _cs forms")
+	}
+	r, err := p.expr(x.Y, en)
+	if err != nil {
+		return nil, err
+	}
+	var out *cexpr
+	for i := range en.schema {
+		c := stringOpExpr(so, colExpr(en.schema, i, x.Loc), r, x.Loc)
+		if out == nil {
+			out = c
+		} else {
+			out = logicalExpr(syntax.OpOr, out, c, x.Loc)
+		}
+	}
+	if out == nil {
+		v := types.BoolValue(false)
+		return constExpr(v, x.Loc), nil
+	}
+	return out, nil
 }

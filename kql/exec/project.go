@@ -35,8 +35,22 @@ func exprName(e syntax.Expr, def string) string {
 				return l.Value.S
 			}
 		}
+		// a few functions are named f_Col (dcount_hll(merged) -> dcount_hll_merged).
+		if x.Name != nil && x.Target == nil && len(x.Args) > 0 && prefixNamed[x.Name.Name] {
+			if arg := exprName(x.Args[0], ""); arg != "" {
+				return x.Name.Name + "_" + arg
+			}
+		}
 	}
 	return def
+}
+
+// prefixNamed lists the functions whose unnamed result column is named
+// after the function and its first (column) argument, like aggregates;
+// other calls get ColumnN.
+var prefixNamed = map[string]bool{
+	"dcount_hll": true, "percentile_tdigest": true, "percentrank_tdigest": true,
+	"rank_tdigest": true, "percentiles_array_tdigest": true,
 }
 
 // projItem is one compiled output column.
@@ -68,36 +82,47 @@ func (p *planner) project(items []syntax.Expr, in node, sc *scope, extend bool) 
 				names = append(names, n.Name)
 			}
 		}
-		if len(names) > 1 {
-			return nil, errAt(it.Span(), "tuple assignment is not supported")
-		}
 		evalSchema := inS
 		if extend {
 			evalSchema = cur
 		}
-		e, err := p.expr(expr, &env{schema: evalSchema, sc: sc, row: rc})
+		en := &env{schema: evalSchema, sc: sc, row: rc, packNames: inS.Names()}
+		outs, outNames, err := p.multiOutput(expr, names, en)
 		if err != nil {
 			return nil, err
 		}
-		name := ""
-		if len(names) == 1 {
-			name = names[0]
-		} else {
-			auto++
-			name = exprName(expr, fmt.Sprintf("Column%d", auto))
-		}
-		if e.t == types.Null {
-			e = retype(e, types.String)
-		}
-		rep := cur.Index(name)
-		if rep >= 0 {
-			if !extend {
-				return nil, errAt(it.Span(), "column %s is projected twice", name)
+		if outs == nil {
+			if len(names) > 1 {
+				return nil, errAt(it.Span(), "tuple assignment needs a function with several outputs")
 			}
-			cur = append(append(types.Schema(nil), cur[:rep]...), cur[rep+1:]...)
+			e, err := p.expr(expr, en)
+			if err != nil {
+				return nil, err
+			}
+			name := ""
+			if len(names) == 1 {
+				name = names[0]
+			} else {
+				auto++
+				name = exprName(expr, fmt.Sprintf("Column%d", auto))
+			}
+			outs, outNames = []*cexpr{e}, []string{name}
 		}
-		cur = append(cur, types.Field{Name: name, Type: e.t})
-		steps = append(steps, step{e: e, replace: rep, after: append(types.Schema(nil), cur...)})
+		for i, e := range outs {
+			name := outNames[i]
+			if e.t == types.Null {
+				e = retype(e, types.String)
+			}
+			rep := cur.Index(name)
+			if rep >= 0 {
+				if !extend {
+					return nil, errAt(it.Span(), "column %s is projected twice", name)
+				}
+				cur = append(append(types.Schema(nil), cur[:rep]...), cur[rep+1:]...)
+			}
+			cur = append(cur, types.Field{Name: name, Type: e.t})
+			steps = append(steps, step{e: e, replace: rep, after: append(types.Schema(nil), cur...)})
+		}
 	}
 	out := cur
 	f := func(b *types.Batch) (*types.Batch, error) {
@@ -122,17 +147,7 @@ func (p *planner) project(items []syntax.Expr, in node, sc *scope, extend bool) 
 		return &types.Batch{Schema: out, Cols: cols, Len: b.Len}, nil
 	}
 	if rc.used {
-		return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
-			all, err := collect(rt, in)
-			if err != nil {
-				return err
-			}
-			r, err := f(all)
-			if err != nil {
-				return err
-			}
-			return (&batchNode{b: r}).run(rt, emit)
-		}}, nil
+		return wholeInput(in, out, f), nil
 	}
 	return &streamNode{child: in, s: out, f: f}, nil
 }
@@ -285,4 +300,136 @@ func (p *planner) projectReorder(o *syntax.ProjectReorderOp, in node) (node, err
 		}
 	}
 	return pick(in, order, nil), nil
+}
+
+// multiOutput handles calls of functions with several outputs
+// (series_fit_line, series_stats, series_decompose_anomalies): with a
+// tuple of names `(a, b) = f(x)` each name gets one output; unnamed, the
+// outputs are named f_x_<output>. It returns nil when expr is not such a
+// call.
+func (p *planner) multiOutput(expr syntax.Expr, names []string, en *env) ([]*cexpr, []string, error) {
+	call, ok := unparen(expr).(*syntax.CallExpr)
+	if !ok || call.Name == nil || call.Target != nil {
+		return nil, nil, nil
+	}
+	f, ok := p.reg.Scalar(call.Name.Name)
+	if !ok || f.Results == nil || len(names) == 1 {
+		return nil, nil, nil
+	}
+	if b, ok := en.sc.lookup(call.Name.Name); ok && b.fn != nil {
+		return nil, nil, nil
+	}
+	whole, err := p.expr(call, en)
+	if err != nil {
+		return nil, nil, err
+	}
+	args, err := p.callArgs(call.Args, en)
+	if err != nil {
+		return nil, nil, err
+	}
+	ts := make([]types.Type, len(args))
+	for i, a := range args {
+		ts[i] = a.t
+	}
+	outTs, err := f.Results(ts)
+	if err != nil {
+		return nil, nil, errAt(call.Loc, "%s: %v", f.Name, err)
+	}
+	if len(names) == 0 {
+		base := f.Name
+		if len(call.Args) > 0 {
+			if a := exprName(call.Args[0], ""); a != "" {
+				base += "_" + a
+			}
+		}
+		for _, on := range sigOutputs(f.Sig, len(outTs)) {
+			names = append(names, base+"_"+on)
+		}
+	}
+	if len(names) > len(outTs) {
+		return nil, nil, errAt(call.Loc, "%s has %d outputs, %d names given", f.Name, len(outTs), len(names))
+	}
+	outs := make([]*cexpr, len(names))
+	for i := range names {
+		i, t := i, outTs[i]
+		outs[i] = rowExpr(t, call.Loc, []*cexpr{whole}, true, func(v []types.Value) types.Value {
+			arr, ok := v[0].D.([]any)
+			if v[0].T != types.Dynamic || !ok || i >= len(arr) {
+				return types.NullOf(t)
+			}
+			return convert(types.DynamicValue(arr[i]), t)
+		})
+	}
+	return outs, names, nil
+}
+
+// sigOutputs reads output names from a signature ending in
+// "): (name: type, ...)"; missing names become out<i>.
+func sigOutputs(sig string, n int) []string {
+	var out []string
+	if i := strings.LastIndex(sig, "): ("); i >= 0 {
+		for _, part := range strings.Split(strings.TrimSuffix(sig[i+4:], ")"), ",") {
+			name := strings.TrimSpace(part)
+			if j := strings.IndexByte(name, ':'); j >= 0 {
+				name = strings.TrimSpace(name[:j])
+			}
+			out = append(out, name)
+		}
+	}
+	for len(out) < n {
+		out = append(out, fmt.Sprintf("out%d", len(out)))
+	}
+	return out[:n]
+}
+
+// projectByNames is `project-by-names "A", "C*", dynamic([...])`: keep
+// the named columns (wildcards allowed) in argument order; names that
+// match nothing are ignored.
+func (p *planner) projectByNames(o *syntax.GenericOp, in node, sc *scope) (node, error) {
+	s := in.schema()
+	used := map[int]bool{}
+	var idx []int
+	args := o.Args
+	if len(args) == 0 && strings.TrimSpace(o.Text) != "" {
+		// the parser keeps the argument text of operators it only knows
+		// by name: parse it as a print list.
+		q, diags := syntax.Parse("", "print "+o.Text)
+		pr, ok := printOp(q)
+		if diags.HasErrors() || !ok {
+			return nil, errAt(o.Loc, "project-by-names: cannot parse the column list")
+		}
+		args = pr.Cols
+	}
+	for _, a := range args {
+		c, err := p.expr(a, &env{sc: sc})
+		if err != nil {
+			return nil, atSpan(o.Loc, errAt(o.Loc, "project-by-names: %v", err))
+		}
+		if c.konst == nil {
+			return nil, errAt(a.Span(), "project-by-names needs constant names")
+		}
+		for _, v := range flatten(*c.konst, nil) {
+			pat := types.FormatValue(v)
+			for i, f := range s {
+				if ok, _ := path.Match(pat, f.Name); ok && !used[i] {
+					used[i] = true
+					idx = append(idx, i)
+				}
+			}
+		}
+	}
+	return pick(in, idx, nil), nil
+}
+
+// printOp returns the print operator of a one-statement query.
+func printOp(q *syntax.Query) (*syntax.PrintOp, bool) {
+	if q == nil || len(q.Stmts) != 1 {
+		return nil, false
+	}
+	es, ok := q.Stmts[0].(*syntax.ExprStmt)
+	if !ok {
+		return nil, false
+	}
+	pr, ok := es.Expr.(*syntax.PrintOp)
+	return pr, ok
 }

@@ -88,11 +88,11 @@ func (p *planner) rangeOp(x *syntax.RangeOp, sc *scope) (node, error) {
 		t = types.Real
 	}
 	s := types.Schema{{Name: x.Name.Name, Type: t}}
-	gen, err := rangeGen(t, from, to, step)
-	if err != nil {
+	if _, err := rangeGen(t, from, to, step); err != nil {
 		return nil, errAt(x.Loc, "range: %v", err)
 	}
 	return &funcNode{s: s, f: func(rt *runtime, out emitFunc) error {
+		gen, _ := rangeGen(t, from, to, step)
 		for {
 			b := types.NewBatch(s, types.BatchSize)
 			for b.Len < types.BatchSize {

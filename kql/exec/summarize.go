@@ -19,6 +19,7 @@ type aggCall struct {
 	outTs  []types.Type // one per output column
 	names  []string     // argument names (* expanded) for generated names
 	first  int          // index of its first output column in the group batch
+	x      *syntax.CallExpr
 }
 
 // aggCollector gathers the aggregate calls of a summarize item list.
@@ -65,7 +66,7 @@ func (p *planner) aggregate(f *funcs.Aggregate, x *syntax.CallExpr, en *env) (*c
 		args = append(args, cs[0])
 		names = append(names, exprName(a, ""))
 	}
-	call := &aggCall{f: f, args: args, names: names}
+	call := &aggCall{f: f, args: args, names: names, x: x}
 	for _, a := range args {
 		call.argTs = append(call.argTs, a.t)
 		call.consts = append(call.consts, a.konst)
@@ -98,6 +99,7 @@ var aggPrefix = map[string]string{
 	"take_any": "any", "any": "any", "take_anyif": "anyif", "anyif": "anyif", "buildschema": "schema",
 	"variancep": "variance", "percentiles": "percentile", "percentilesw": "percentile", "percentilew": "percentile",
 	"arg_max": "max", "arg_min": "min", "argmax": "max", "argmin": "min",
+	"percentiles_array": "percentile", "percentilesw_array": "percentile",
 }
 
 // aggNames derives the output column names of an unnamed aggregate call.
@@ -139,8 +141,10 @@ func aggNames(name string, x *syntax.CallExpr, argNames []string, n int) []strin
 		if len(out) == n {
 			return out
 		}
-	case "count", "countif":
+	case "countif":
 		return []string{prefix + "_"}
+	case "count":
+		return []string{prefix + "_" + first}
 	}
 	names := prefix + "_" + first
 	if name == "covariance" || name == "covariancep" || name == "covarianceif" || name == "covariancepif" {
@@ -188,104 +192,132 @@ func keyName(e syntax.Expr, def string) string {
 	return exprName(e, def)
 }
 
-// summarize plans the summarize operator.
-func (p *planner) summarize(o *syntax.SummarizeOp, in node, sc *scope) (node, error) {
-	inS := in.schema()
-	taken := map[string]bool{}
-	auto := 0
+// groupKeys compiles `by` expressions and names them (Col, bin(Col, ..)
+// -> Col, ColumnN otherwise), registering the names in taken.
+func (p *planner) groupKeys(by []syntax.Expr, inS types.Schema, sc *scope, taken map[string]bool) ([]*cexpr, []string, error) {
 	var keys []*cexpr
-	var keyNames []string
-	for _, k := range o.By {
+	var names []string
+	for i, k := range by {
 		e, name := k, ""
 		if ne, ok := k.(*syntax.NamedExpr); ok {
 			e, name = ne.Value, ne.Names[0].Name
 		}
 		c, err := p.expr(e, &env{schema: inS, sc: sc})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if name == "" {
-			auto++
-			name = keyName(e, fmt.Sprintf("Column%d", auto))
+			name = keyName(e, fmt.Sprintf("Column%d", i+1))
 		}
 		keys = append(keys, c)
-		keyNames = append(keyNames, uniqueName(name, taken))
+		names = append(names, uniqueName(name, taken))
+	}
+	return keys, names, nil
+}
+
+// aggOut is one output column of summarize: its name and its expression
+// over the group batch.
+type aggOut struct {
+	name string
+	e    *cexpr
+}
+
+// summarizeItem compiles one summarize item: a direct aggregate call
+// (one or several output columns) or an expression over aggregates.
+func (p *planner) summarizeItem(it syntax.Expr, ac *aggCollector, sc *scope, auto *int) ([]aggOut, error) {
+	e, names := it, []string(nil)
+	if ne, ok := it.(*syntax.NamedExpr); ok {
+		e = ne.Value
+		for _, n := range ne.Names {
+			names = append(names, n.Name)
+		}
+	}
+	if call, ok := unparen(e).(*syntax.CallExpr); ok && call.Name != nil && call.Target == nil {
+		if f, ok := p.reg.Aggregate(call.Name.Name); ok {
+			return p.directAggregate(f, call, names, ac, sc)
+		}
+	}
+	before := len(ac.calls)
+	c, err := p.expr(e, &env{schema: ac.post, sc: sc, aggs: ac})
+	if err != nil {
+		return nil, err
+	}
+	if len(ac.calls) == before {
+		return nil, errAt(it.Span(), "summarize needs an aggregate function here")
+	}
+	name := ""
+	switch {
+	case len(names) == 1:
+		name = names[0]
+	case len(ac.calls) == before+1:
+		// f(agg(x)) is named after the aggregate: tostring(make_set(x)) -> set_x
+		inner := ac.calls[before]
+		name = aggNames(inner.x.Name.Name, inner.x, inner.names, len(inner.outTs))[0]
+	default:
+		*auto++
+		name = exprName(e, fmt.Sprintf("Column%d", *auto))
+	}
+	return []aggOut{{name: name, e: c}}, nil
+}
+
+// directAggregate compiles `[(names) =] agg(args)` and names its columns.
+func (p *planner) directAggregate(f *funcs.Aggregate, call *syntax.CallExpr, names []string, ac *aggCollector, sc *scope) ([]aggOut, error) {
+	ref, a, err := p.aggregate(f, call, &env{sc: sc, aggs: ac})
+	if err != nil {
+		return nil, err
+	}
+	n := len(a.outTs)
+	gen := aggNames(call.Name.Name, call, a.names, n)
+	switch {
+	case len(names) == 0:
+		names = gen
+	case len(names) == 1 && n > 1 && f.Name != "arg_max" && f.Name != "arg_min":
+		base := names[0]
+		names = nil
+		for i := 0; i < n; i++ {
+			names = append(names, fmt.Sprintf("%s_%d", base, i))
+		}
+	}
+	for len(names) < n && len(gen) == n {
+		names = append(names, gen[len(names)])
+	}
+	if len(names) != n {
+		return nil, errAt(call.Loc, "%s yields %d columns but %d names were given", f.Name, n, len(names))
+	}
+	outs := make([]aggOut, n)
+	for i := range outs {
+		outs[i] = aggOut{name: names[i], e: colExpr(ac.post, ref.col+i, call.Loc)}
+	}
+	return outs, nil
+}
+
+// summarize plans the summarize operator: group keys first (in by
+// order), then the aggregate columns.
+func (p *planner) summarize(o *syntax.SummarizeOp, in node, sc *scope) (node, error) {
+	inS := in.schema()
+	taken := map[string]bool{}
+	keys, keyNames, err := p.groupKeys(o.By, inS, sc, taken)
+	if err != nil {
+		return nil, err
 	}
 	ac := &aggCollector{in: inS}
+	var out types.Schema
+	var finals []*cexpr
 	for i, c := range keys {
 		ac.post = append(ac.post, types.Field{Name: keyNames[i], Type: c.t})
+		out = append(out, ac.post[i])
+		finals = append(finals, colExpr(ac.post, i, syntax.NoSpan))
 	}
-	type outCol struct {
-		name string
-		e    *cexpr
-	}
-	var outs []outCol
+	auto := len(o.By)
 	for _, it := range o.Aggs {
-		e, names := it, []string(nil)
-		if ne, ok := it.(*syntax.NamedExpr); ok {
-			e = ne.Value
-			for _, n := range ne.Names {
-				names = append(names, n.Name)
-			}
-		}
-		if call, ok := unparen(e).(*syntax.CallExpr); ok && call.Name != nil {
-			if f, ok := p.reg.Aggregate(call.Name.Name); ok && call.Target == nil {
-				ref, ac1, err := p.aggregate(f, call, &env{sc: sc, aggs: ac})
-				if err != nil {
-					return nil, err
-				}
-				n := len(ac1.outTs)
-				if len(names) == 0 {
-					names = aggNames(call.Name.Name, call, ac1.names, n)
-				}
-				if len(names) == 1 && n > 1 && f.Name != "arg_max" && f.Name != "arg_min" {
-					base := names[0]
-					names = nil
-					for i := 0; i < n; i++ {
-						names = append(names, fmt.Sprintf("%s_%d", base, i))
-					}
-				}
-				if len(names) < n {
-					gen := aggNames(call.Name.Name, call, ac1.names, n)
-					for len(names) < n && len(gen) == n {
-						names = append(names, gen[len(names)])
-					}
-				}
-				if len(names) != n {
-					return nil, errAt(it.Span(), "%s yields %d columns but %d names were given", f.Name, n, len(names))
-				}
-				for i := 0; i < n; i++ {
-					outs = append(outs, outCol{name: names[i], e: colExpr(ac.post, ref.col+i, call.Loc)})
-				}
-				continue
-			}
-		}
-		c, err := p.expr(e, &env{schema: ac.post, sc: sc, aggs: ac})
+		outs, err := p.summarizeItem(it, ac, sc, &auto)
 		if err != nil {
 			return nil, err
 		}
-		if len(ac.calls) == 0 {
-			return nil, errAt(it.Span(), "summarize needs an aggregate function here")
+		for _, oc := range outs {
+			out = append(out, types.Field{Name: uniqueName(oc.name, taken), Type: oc.e.t})
+			finals = append(finals, oc.e)
 		}
-		name := ""
-		if len(names) == 1 {
-			name = names[0]
-		} else {
-			auto++
-			name = exprName(e, fmt.Sprintf("Column%d", auto))
-		}
-		outs = append(outs, outCol{name: name, e: c})
-	}
-	// Final output: keys then items, names made unique.
-	var out types.Schema
-	var finals []*cexpr
-	for i, k := range keyNames {
-		out = append(out, types.Field{Name: k, Type: keys[i].t})
-		finals = append(finals, colExpr(ac.post, i, syntax.NoSpan))
-	}
-	for _, oc := range outs {
-		out = append(out, types.Field{Name: uniqueName(oc.name, taken), Type: oc.e.t})
-		finals = append(finals, oc.e)
 	}
 	g := &grouper{keys: keys, calls: ac.calls, post: ac.post}
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
@@ -328,6 +360,7 @@ func (g *grouper) run(rt *runtime, in node, global bool) (*types.Batch, error) {
 	index := map[string]int{}
 	var groups []*group
 	var held int64
+	var buf []byte
 	defer func() { rt.release(held) }()
 	err := in.run(rt, func(b *types.Batch) error {
 		keyCols := make([]*types.Column, len(g.keys))
@@ -343,17 +376,21 @@ func (g *grouper) run(rt *runtime, in node, global bool) (*types.Batch, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		kv := make([]types.Value, len(keyCols))
+		argBufs := make([][]types.Value, len(argCols))
+		for i, cols := range argCols {
+			argBufs[i] = make([]types.Value, len(cols))
+		}
 		for r := 0; r < b.Len; r++ {
-			for i, c := range keyCols {
-				kv[i] = c.Value(r)
-			}
-			ks := rowKey(kv)
-			gi, ok := index[ks]
+			buf = appendRowKey(buf[:0], keyCols, r)
+			gi, ok := index[string(buf)]
 			if !ok {
+				for i, c := range keyCols {
+					kv[i] = c.Value(r)
+				}
 				gi = len(groups)
-				index[ks] = gi
+				index[string(buf)] = gi
 				groups = append(groups, g.newGroup(append([]types.Value(nil), kv...)))
-				n := int64(len(ks)*2 + 64 + 64*len(g.calls))
+				n := int64(len(buf)*2 + 64 + 64*len(g.calls))
 				held += n
 				if err := rt.reserve("summarize", n); err != nil {
 					return err
@@ -361,7 +398,7 @@ func (g *grouper) run(rt *runtime, in node, global bool) (*types.Batch, error) {
 			}
 			gr := groups[gi]
 			for i, cols := range argCols {
-				args := make([]types.Value, len(cols))
+				args := argBufs[i]
 				for j, c := range cols {
 					args[j] = c.Value(r)
 				}
@@ -438,4 +475,42 @@ func (p *planner) distinct(o *syntax.DistinctOp, in node, sc *scope) (node, erro
 		}
 		return (&batchNode{b: b}).run(rt, emit)
 	}}, nil
+}
+
+// appendRowKey appends a canonical binary identity of row r's values to
+// buf: values equal under == (1 and 1.0, int and long, a string and a
+// dynamic string) get equal bytes. It is keyOf's encoding, with typed
+// fast paths that avoid building Values.
+func appendRowKey(buf []byte, cols []*types.Column, r int) []byte {
+	for _, c := range cols {
+		switch {
+		case c.Type.UsesStrs():
+			buf = appendKey(buf, key{k: 4, s: c.Strs[r]})
+		case c.Nulls != nil && c.Nulls[r]:
+			buf = appendKey(buf, key{k: 0, t: uint8(c.Type)})
+		case c.Type.IsIntegral():
+			buf = appendKey(buf, key{k: 2, i: c.Ints[r]})
+		case c.Type == types.DateTime:
+			buf = appendKey(buf, key{k: 5, i: c.Ints[r]})
+		case c.Type == types.TimeSpan:
+			buf = appendKey(buf, key{k: 6, i: c.Ints[r]})
+		default:
+			buf = appendKey(buf, keyOf(c.Value(r)))
+		}
+	}
+	return buf
+}
+
+// appendKey encodes one key.
+func appendKey(buf []byte, k key) []byte {
+	buf = append(buf, k.k, k.t)
+	buf = appendInt64(buf, k.i)
+	n := len(k.s)
+	buf = append(buf, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	return append(buf, k.s...)
+}
+
+func appendInt64(buf []byte, v int64) []byte {
+	u := uint64(v)
+	return append(buf, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
 }

@@ -2,7 +2,9 @@ package exec
 
 import (
 	"fmt"
+	"math/rand"
 	"strings"
+	"sync"
 
 	"github.com/huntpack/huntpack/kql/syntax"
 	"github.com/huntpack/huntpack/kql/types"
@@ -32,9 +34,9 @@ func (p *planner) tabular(e syntax.Expr, sc *scope) (node, error) {
 	case *syntax.EvaluateOp:
 		return nil, errAt(x.Loc, "evaluate %s is not supported as a source", callName(x.Call))
 	case *syntax.SearchOp:
-		return nil, errAt(x.Loc, "search is not supported yet")
+		return p.search(x, nil, sc)
 	case *syntax.FindOp:
-		return nil, errAt(x.Loc, "find is not supported yet")
+		return p.find(x, sc)
 	case *syntax.BadExpr:
 		return nil, errAt(x.Loc, "cannot parse this expression")
 	}
@@ -62,6 +64,11 @@ func (p *planner) tableRef(id *syntax.Ident, sc *scope, ops []syntax.Operator) (
 	}
 	t, ok := p.cat.Table(id.Name)
 	if !ok {
+		if fc, ok := p.cat.(types.FunctionCatalog); ok {
+			if tf, ok := fc.TableFunction(id.Name); ok {
+				return p.callTableFunction(tf, &syntax.CallExpr{Loc: id.Loc, Name: id}, sc)
+			}
+		}
 		return nil, errAt(id.Loc, "unknown table %q%s", id.Name, suggest(id.Name, p.tableNames(sc)))
 	}
 	return p.scan(t, ops, sc), nil
@@ -189,8 +196,20 @@ func (p *planner) pipe(pe *syntax.PipeExpr, sc *scope, input node) (node, error)
 	if err != nil {
 		return nil, err
 	}
-	for _, op := range pe.Ops {
-		n, err = p.operator(op, n, sc)
+	for i := 0; i < len(pe.Ops); i++ {
+		// sort followed by take/limit is a top: only N rows are kept.
+		if so, ok := pe.Ops[i].(*syntax.SortOp); ok && i+1 < len(pe.Ops) {
+			if tk, ok := pe.Ops[i+1].(*syntax.TakeOp); ok {
+				if cnt, err := p.constLong(tk.Count, sc); err == nil && cnt >= 0 {
+					if n, err = p.sort(so.By, n, sc, cnt); err != nil {
+						return nil, err
+					}
+					i++
+					continue
+				}
+			}
+		}
+		n, err = p.operator(pe.Ops[i], n, sc)
 		if err != nil {
 			return nil, err
 		}
@@ -283,12 +302,33 @@ func (p *planner) operator(op syntax.Operator, in node, sc *scope) (node, error)
 		if err != nil {
 			return nil, err
 		}
-		return &takeNode{child: in, n: cnt}, nil
+		return sampleNode(in, cnt), nil
+	case *syntax.SampleDistinctOp:
+		cnt, err := p.constLong(o.Count, sc)
+		if err != nil {
+			return nil, err
+		}
+		d, err := p.distinct(&syntax.DistinctOp{Loc: o.Loc, Cols: []syntax.Expr{o.Of}}, in, sc)
+		if err != nil {
+			return nil, err
+		}
+		return sampleNode(d, cnt), nil
 	case *syntax.InvokeOp:
 		return p.invoke(o, in, sc)
+	case *syntax.SearchOp:
+		return p.search(o, in, sc)
+	case *syntax.PartitionOp:
+		return p.partition(o, in, sc)
+	case *syntax.ScanOp:
+		return p.scanOp(o, in, sc)
+	case *syntax.ForkOp, *syntax.FacetOp:
+		return nil, errAt(op.Span(), "fork and facet must be the last operator of a statement")
 	case *syntax.BadOp:
 		return nil, errAt(o.Loc, "cannot parse this operator")
 	case *syntax.GenericOp:
+		if o.Name == "project-by-names" {
+			return p.projectByNames(o, in, sc)
+		}
 		return nil, errAt(o.Loc, "operator %s is not supported", o.Name)
 	}
 	return nil, errAt(op.Span(), "operator %s is not supported", opName(op))
@@ -321,20 +361,41 @@ func (p *planner) constLong(e syntax.Expr, sc *scope) (int64, error) {
 // where filters rows on a predicate.
 func (p *planner) where(o *syntax.WhereOp, in node, sc *scope) (node, error) {
 	s := in.schema()
-	pred, err := p.expr(o.Pred, &env{schema: s, sc: sc})
+	rc := &rowCtx{}
+	pred, err := p.expr(o.Pred, &env{schema: s, sc: sc, row: rc})
 	if err != nil {
 		return nil, err
 	}
 	if pred.t != types.Bool && pred.t != types.Dynamic {
 		return nil, errAt(o.Pred.Span(), "where needs a bool predicate, got %s", pred.t)
 	}
-	return &streamNode{child: in, s: s, f: func(b *types.Batch) (*types.Batch, error) {
+	f := func(b *types.Batch) (*types.Batch, error) {
 		idx := truthy(pred.eval(b), b.Len)
 		if len(idx) == b.Len {
 			return b, nil
 		}
 		return gather(b, idx), nil
-	}}, nil
+	}
+	if rc.used {
+		return wholeInput(in, s, f), nil
+	}
+	return &streamNode{child: in, s: s, f: f}, nil
+}
+
+// wholeInput applies f once to the whole input (operators using
+// row_number/prev/next need every row in order).
+func wholeInput(in node, s types.Schema, f func(*types.Batch) (*types.Batch, error)) node {
+	return &funcNode{s: s, f: func(rt *runtime, emit emitFunc) error {
+		all, err := collect(rt, in)
+		if err != nil {
+			return err
+		}
+		r, err := f(all)
+		if err != nil {
+			return err
+		}
+		return (&batchNode{b: r}).run(rt, emit)
+	}}
 }
 
 // count is the count operator.
@@ -400,4 +461,45 @@ func dotnetType(t types.Type) string {
 		return "System.Guid"
 	}
 	return "System.Object"
+}
+
+// sampleNode keeps n rows chosen uniformly at random (reservoir sampling
+// with a fixed seed, so a run is reproducible); it holds at most n rows
+// (plus references to the batches they came from).
+func sampleNode(in node, n int64) node {
+	s := in.schema()
+	type ref struct {
+		b   *types.Batch
+		row int
+	}
+	return &funcNode{s: s, f: func(rt *runtime, emit emitFunc) error {
+		if n <= 0 {
+			return nil
+		}
+		var mu sync.Mutex
+		rng := rand.New(rand.NewSource(1))
+		var kept []ref
+		seen := int64(0)
+		err := in.run(rt, func(b *types.Batch) error {
+			mu.Lock()
+			defer mu.Unlock()
+			for r := 0; r < b.Len; r++ {
+				seen++
+				if int64(len(kept)) < n {
+					kept = append(kept, ref{b, r})
+				} else if j := rng.Int63n(seen); j < n {
+					kept[j] = ref{b, r}
+				}
+			}
+			return nil
+		})
+		if err != nil || len(kept) == 0 {
+			return err
+		}
+		parts := make([]*types.Batch, len(kept))
+		for i, k := range kept {
+			parts[i] = gather(k.b, []int{k.row})
+		}
+		return (&batchNode{b: concat(s, parts)}).run(rt, emit)
+	}}
 }

@@ -84,8 +84,11 @@ func (p *planner) unionLegs(e syntax.Expr, sc *scope) ([]unionLeg, error) {
 		return nil, err
 	}
 	name := ""
-	if id, ok := unparen(e).(*syntax.Ident); ok {
-		name = id.Name
+	switch x := unparen(e).(type) {
+	case *syntax.Ident:
+		name = x.Name
+	case *syntax.PipeExpr:
+		name = resultName(x)
 	}
 	return []unionLeg{{name: name, n: n}}, nil
 }
@@ -114,6 +117,16 @@ func unionSchema(legs []unionLeg, inner bool) types.Schema {
 		}
 	}
 	var out types.Schema
+	real := map[string]bool{}
+	for _, name := range order {
+		if len(typesOf[name]) == 1 {
+			real[name] = true
+		}
+	}
+	taken := map[string]bool{}
+	for n := range real {
+		taken[n] = true
+	}
 	for _, name := range order {
 		if inner && count[name] < len(legs) {
 			continue
@@ -124,7 +137,7 @@ func unionSchema(legs []unionLeg, inner bool) types.Schema {
 			continue
 		}
 		for _, t := range ts {
-			out = append(out, types.Field{Name: name + "_" + t.String(), Type: t})
+			out = append(out, types.Field{Name: uniqueName(name+"_"+t.String(), taken), Type: t})
 		}
 	}
 	return out
@@ -134,11 +147,25 @@ func unionSchema(legs []unionLeg, inner bool) types.Schema {
 func unionMapper(leg unionLeg, out types.Schema, withSource bool) func(*types.Batch) *types.Batch {
 	ls := leg.n.schema()
 	src := make([]int, len(out))
+	used := map[int]bool{}
 	for i, f := range out {
 		src[i] = -1
 		for j, lf := range ls {
-			if lf.Type == f.Type && (lf.Name == f.Name || lf.Name+"_"+lf.Type.String() == f.Name) {
+			if lf.Type == f.Type && lf.Name == f.Name && !used[j] {
 				src[i] = j
+				used[j] = true
+				break
+			}
+		}
+	}
+	for i, f := range out {
+		if src[i] >= 0 {
+			continue
+		}
+		for j, lf := range ls {
+			if lf.Type == f.Type && !used[j] && strings.HasPrefix(f.Name, lf.Name+"_"+lf.Type.String()) {
+				src[i] = j
+				used[j] = true
 				break
 			}
 		}

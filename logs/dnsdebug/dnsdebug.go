@@ -7,12 +7,22 @@
 // in (len)label form. Dates are server-local time in the server's
 // locale (US "5/21/2015 1:51:18 PM" or dotted "20.01.2026 23:00:00");
 // they are read as UTC since the log does not name its zone.
+//
+// The reporting device (Dvc, DvcHostname) is the DNS server that wrote
+// the log, but nothing in the log names it: the header has only the
+// creation time and the field key, and PACKET lines name the remote end
+// only. The server is therefore taken from the file name, the only place
+// left, as ServerFromFileName describes (dc01_dns.log gives DC01's logs
+// Dvc "dc01"); the default name dns.log gives no device.
 package dnsdebug
 
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,9 +42,84 @@ func Sniff(lines [][]byte) bool {
 
 var packetRe = regexp.MustCompile(`^(\S+)\s+(\d{1,2}:\d{2}:\d{2}(?:\s*[AP]M)?)\s+([0-9A-Fa-f]+)\s+PACKET\s+([0-9A-Fa-f]+)\s+(UDP|TCP)\s+(Rcv|Snd)\s+(\S+)\s+([0-9A-Fa-f]+)\s+(R)?\s*([QNU?])\s+\[([0-9A-Fa-f]+)\s+([A-Z ]*?)\s*([A-Z]+)\]\s+(\S+)\s+(\S+)`)
 
-// Open opens a DNS debug log as ASimDnsActivityLogs rows.
+// Open opens a DNS debug log as ASimDnsActivityLogs rows. The device
+// fields come from the file name (ServerFromFileName).
 func Open(path string) (record.Source, error) {
-	return asim.OpenLines(path, asim.Dns, mapLine)
+	dvc := ServerFromFileName(path)
+	return asim.OpenLines(path, asim.Dns, func(line []byte, n int64, b *asim.Builder) (bool, error) {
+		ok, err := mapLine(line, n, b)
+		if ok {
+			setDevice(b, dvc)
+		}
+		return ok, err
+	})
+}
+
+// genericStems are file name stems that name the log, not the server.
+var genericStems = map[string]bool{"dns": true, "debug": true, "dnsdebug": true, "dns_debug": true, "dns-debug": true, "dnslog": true, "dns_log": true, "dns-log": true, "log": true}
+
+// ServerFromFileName returns the DNS server a debug log belongs to, from
+// its file name, or "" when the name does not say. The base name loses
+// its compression suffixes (.gz, .zst), a rotation number after .log
+// (dns.log.1) and its .log / .txt extension; then a "dns" word joined by
+// "_" or "-" at either end (dc01_dns, dns-dc01). What is left must look
+// like a host name or address (letters, digits, ".", "-", "_") and not be
+// a generic name (dns, debug, dnsdebug, ...): "dc01_dns.log" gives "dc01",
+// "dns.log" and "DNS debug (1).log" give "".
+func ServerFromFileName(path string) string {
+	parts := strings.Split(filepath.Base(path), ".")
+	trim := func(exts ...string) {
+		for len(parts) > 1 && slices.Contains(exts, strings.ToLower(parts[len(parts)-1])) {
+			parts = parts[:len(parts)-1]
+		}
+	}
+	trim("gz", "zst")
+	if n := len(parts); n > 2 && isDigits(parts[n-1]) && slices.Contains([]string{"log", "txt"}, strings.ToLower(parts[n-2])) {
+		parts = parts[:n-1]
+	}
+	trim("log", "txt")
+	stem := strings.Join(parts, ".")
+	lower := strings.ToLower(stem)
+	for _, sep := range []string{"_", "-"} {
+		switch {
+		case strings.HasSuffix(lower, sep+"dns"):
+			stem, lower = stem[:len(stem)-4], lower[:len(lower)-4]
+		case strings.HasPrefix(lower, "dns"+sep):
+			stem, lower = stem[4:], lower[4:]
+		}
+	}
+	if stem == "" || genericStems[lower] || !hostRe.MatchString(stem) {
+		return ""
+	}
+	return stem
+}
+
+var hostRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// setDevice fills the device fields from the server's name: an address
+// is DvcIpAddr, a dotted name DvcFQDN (DvcHostname its first label,
+// DvcDomain the rest), anything else DvcHostname; Dvc is the name as
+// given.
+func setDevice(b *asim.Builder, dvc string) {
+	if dvc == "" {
+		return
+	}
+	b.Set("Dvc", dvc)
+	if _, err := netip.ParseAddr(dvc); err == nil {
+		b.Set("DvcIpAddr", dvc)
+		return
+	}
+	host, domain, dotted := strings.Cut(dvc, ".")
+	b.Set("DvcHostname", host)
+	if dotted && domain != "" {
+		b.Set("DvcFQDN", dvc)
+		b.Set("DvcDomain", domain)
+		b.Set("DvcDomainType", "FQDN")
+	}
 }
 
 func mapLine(line []byte, n int64, b *asim.Builder) (bool, error) {

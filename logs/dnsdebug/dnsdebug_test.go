@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/huntpack/huntpack/logs/asim"
+	"github.com/huntpack/huntpack/logs/record"
 )
 
 // debugLog follows the layout of Microsoft's dns.log header; the first
@@ -98,9 +99,102 @@ func FuzzDebugLog(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		DecodeName(s)
+		if h := ServerFromFileName(s); h != "" {
+			setDevice(asim.NewBuilder(asim.Dns), h)
+		}
 		b := asim.NewBuilder(asim.Dns)
 		if len(s) > 0 {
 			mapLine([]byte(s), 1, b)
 		}
 	})
+}
+
+func TestServerFromFileName(t *testing.T) {
+	for in, want := range map[string]string{
+		"dns.log":                         "",
+		"/c/Windows/System32/dns/dns.log": "",
+		"DNS.LOG":                         "",
+		"dns.log.1":                       "",
+		"dns_debug.log.gz":                "",
+		"dc01_dns.log":                    "dc01",
+		"DC01-DNS.log.zst":                "DC01",
+		"dns_dc02.log":                    "dc02",
+		"dns-dc02.txt":                    "dc02",
+		"dc03.log.2":                      "dc03",
+		"dc01.contoso.local.log":          "dc01.contoso.local",
+		"10.0.0.53.log":                   "10.0.0.53",
+		"DNS debug (1).log":               "",
+		"_dns.log":                        "",
+		"server":                          "server",
+		"dns-logs/nested/dc04_dns.log.gz": "dc04",
+		"-x.log":                          "",
+	} {
+		if got := ServerFromFileName(in); got != want {
+			t.Errorf("ServerFromFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestDeviceFields checks Dvc / DvcHostname (and DvcFQDN, DvcIpAddr) on
+// every row of a log, by file name.
+func TestDeviceFields(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		file string
+		want map[string]string
+	}{
+		{"dns.log", map[string]string{"Dvc": "", "DvcHostname": ""}},
+		{"dc01_dns.log", map[string]string{"Dvc": "dc01", "DvcHostname": "dc01", "DvcFQDN": "", "DvcIpAddr": ""}},
+		{"dc01.contoso.local.log", map[string]string{"Dvc": "dc01.contoso.local", "DvcHostname": "dc01", "DvcFQDN": "dc01.contoso.local", "DvcDomain": "contoso.local", "DvcDomainType": "FQDN"}},
+		{"10.0.0.53.log", map[string]string{"Dvc": "10.0.0.53", "DvcIpAddr": "10.0.0.53", "DvcHostname": ""}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			p := filepath.Join(dir, tc.file)
+			if err := os.WriteFile(p, []byte(debugLog), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			src, err := Open(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := readAll(t, src)
+			if len(rows) != 4 {
+				t.Fatalf("%d rows", len(rows))
+			}
+			for i, r := range rows {
+				for k, v := range tc.want {
+					if r[k] != v {
+						t.Errorf("row %d %s = %q, want %q", i, k, r[k], v)
+					}
+				}
+			}
+		})
+	}
+}
+
+// readAll reads every row of src, skipping malformed lines.
+func readAll(t *testing.T, src record.Source) []map[string]string {
+	t.Helper()
+	defer src.Close()
+	cols := src.Columns()
+	fields := make([][]byte, len(cols))
+	var rows []map[string]string
+	for {
+		clear(fields)
+		_, err := src.Next(fields)
+		if err == io.EOF {
+			return rows
+		}
+		if err != nil {
+			continue
+		}
+		r := map[string]string{}
+		for i, f := range fields {
+			if f != nil {
+				r[cols[i].Name] = string(f)
+			}
+		}
+		rows = append(rows, r)
+	}
 }

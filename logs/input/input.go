@@ -1,6 +1,7 @@
 // Package input opens log files whatever their compression (gzip and
 // zstd, recognised by their magic bytes, not their name) and reads them
-// as lines of any length with line numbers.
+// as lines of any length with line numbers. Multi-member gzip files are
+// inflated in parallel (pgzip.go).
 package input
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
@@ -30,11 +32,29 @@ var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
-// Open opens path and returns its decompressed content.
+// Open opens path and returns its decompressed content. Compressed data
+// is decompressed on another goroutine, ahead of the reader, so inflating
+// and parsing use two cores. With three cores or more, a gzip file of
+// ParallelGzipMin bytes or more that has several members is inflated on
+// GOMAXPROCS-1 goroutines (see NewParallelGzip), leaving one core to the
+// parser.
 func Open(path string) (io.ReadCloser, Compression, error) {
+	return open(path, runtime.GOMAXPROCS(0)-1)
+}
+
+func open(path string, workers int) (io.ReadCloser, Compression, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, None, err
+	}
+	if workers > 1 {
+		var head [10]byte
+		st, err := f.Stat()
+		if err == nil && st.Mode().IsRegular() && st.Size() >= ParallelGzipMin {
+			if n, _ := f.ReadAt(head[:], 0); n == len(head) && isGzipHeader(head[:]) {
+				return NewParallelGzip(f, st.Size(), workers, f), Gzip, nil
+			}
+		}
 	}
 	rc, c, err := Decompress(f)
 	if err != nil {
@@ -88,7 +108,7 @@ func (s *stack) Close() error {
 
 // Head returns up to n bytes from the start of path, decompressed.
 func Head(path string, n int) ([]byte, Compression, error) {
-	rc, c, err := Open(path)
+	rc, c, err := open(path, 1)
 	if err != nil {
 		return nil, c, err
 	}

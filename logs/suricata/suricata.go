@@ -1,8 +1,9 @@
 // Package suricata reads Suricata EVE JSON lines and maps flow and alert
 // events to ASimNetworkSessionLogs (alerts as EventType "IDS" with the
 // signature as ThreatName / NetworkRuleName) and dns events to
-// ASimDnsActivityLogs (EVE dns versions 1, 2 and 3). Other event types
-// (http, tls, stats, ...) are skipped.
+// ASimDnsActivityLogs (EVE dns versions 1, 2 and 3), with the client as
+// SrcIpAddr whichever way EVE wrote the tuple (see serverToClient). Other
+// event types (http, tls, stats, ...) are skipped.
 package suricata
 
 import (
@@ -51,12 +52,16 @@ func mapEvent(kv asim.KV, table string, b *asim.Builder) bool {
 	b.Set("EventProduct", "Suricata")
 	b.Set("EventOriginalType", et)
 	b.Set("Type", table)
-	b.Set("SrcIpAddr", kv["src_ip"])
-	b.Set("SrcPortNumber", kv["src_port"])
-	b.Set("DstIpAddr", kv["dest_ip"])
-	b.Set("DstPortNumber", kv["dest_port"])
+	srcIP, srcPort, dstIP, dstPort := kv["src_ip"], kv["src_port"], kv["dest_ip"], kv["dest_port"]
+	if et == "dns" && serverToClient(srcPort, dstPort) {
+		srcIP, srcPort, dstIP, dstPort = dstIP, dstPort, srcIP, srcPort
+	}
+	b.Set("SrcIpAddr", srcIP)
+	b.Set("SrcPortNumber", srcPort)
+	b.Set("DstIpAddr", dstIP)
+	b.Set("DstPortNumber", dstPort)
 	b.Set("NetworkProtocol", strings.ToUpper(kv["proto"]))
-	b.Set("NetworkProtocolVersion", asim.IPVersion(kv["src_ip"]))
+	b.Set("NetworkProtocolVersion", asim.IPVersion(srcIP))
 	b.Set("Dvc", kv["host"])
 	switch et {
 	case "flow":
@@ -67,6 +72,24 @@ func mapEvent(kv asim.KV, table string, b *asim.Builder) bool {
 		mapDNS(kv, b)
 	}
 	return true
+}
+
+// dnsServerPorts are the ports a DNS server answers on (DNS, DNS over
+// TLS, mDNS, LLMNR).
+var dnsServerPorts = map[string]bool{"53": true, "853": true, "5353": true, "5355": true}
+
+// serverToClient reports whether a dns event's src/dest tuple runs from
+// the DNS server to the client. EVE writes the tuple of a dns record in
+// the direction Suricata logged it, which is not always the flow's:
+// Suricata 4/5 log a UDP answer in packet direction (src_ip = the server,
+// src_port 53: suricata-verify eve-dns), a TCP answer in flow direction
+// (src_ip = the client: dns-tcp-www-google-com), and later versions log
+// transactions in flow direction. ASIM's SrcIpAddr is the client, so the
+// tuple is swapped exactly when its source port is a DNS server port and
+// its destination port is not; a tuple with neither (DNS on an unusual
+// port) is kept as written.
+func serverToClient(srcPort, dstPort string) bool {
+	return dnsServerPorts[srcPort] && !dnsServerPorts[dstPort]
 }
 
 func mapFlow(kv asim.KV, b *asim.Builder) {

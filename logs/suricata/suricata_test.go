@@ -1,6 +1,7 @@
 package suricata
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -112,4 +113,48 @@ func FuzzEVE(f *testing.F) {
 			readRows(src)
 		}
 	})
+}
+
+// TestDNSDirection checks that the client is SrcIpAddr for every way EVE
+// writes a dns record's tuple: a query (client to server), a UDP answer
+// in packet direction (server to client, Suricata 4/5), a TCP answer in
+// flow direction (client to server), and DNS on an unusual port (kept).
+func TestDNSDirection(t *testing.T) {
+	const q = `{"timestamp":"2024-01-01T00:00:00+0000","event_type":"dns","src_ip":"%s","src_port":%s,"dest_ip":"%s","dest_port":%s,"proto":"%s","dns":{"type":"%s","id":1,"rrname":"x.example","rrtype":"A"}}`
+	tests := []struct {
+		name, srcIP, srcPort, dstIP, dstPort, proto, typ string
+		want                                             string // SrcIpAddr SrcPortNumber DstIpAddr DstPortNumber
+	}{
+		{"query", "10.0.0.2", "5000", "10.0.0.1", "53", "UDP", "query", "10.0.0.2 5000 10.0.0.1 53"},
+		{"udp answer, packet direction", "10.0.0.1", "53", "10.0.0.2", "5000", "UDP", "answer", "10.0.0.2 5000 10.0.0.1 53"},
+		{"tcp answer, flow direction", "10.0.0.2", "38195", "8.8.4.4", "53", "TCP", "answer", "10.0.0.2 38195 8.8.4.4 53"},
+		{"v3 response from DoT", "9.9.9.9", "853", "10.0.0.2", "40000", "TCP", "response", "10.0.0.2 40000 9.9.9.9 853"},
+		{"server to server", "10.0.0.1", "53", "8.8.8.8", "53", "UDP", "answer", "10.0.0.1 53 8.8.8.8 53"},
+		{"unusual port kept", "10.0.0.1", "5300", "10.0.0.2", "6000", "UDP", "answer", "10.0.0.1 5300 10.0.0.2 6000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			line := fmt.Sprintf(q, tc.srcIP, tc.srcPort, tc.dstIP, tc.dstPort, tc.proto, tc.typ)
+			src := asim.NewLineSource(io.NopCloser(strings.NewReader(line)), asim.Dns, func(l []byte, n int64, b *asim.Builder) (bool, error) {
+				kv, err := asim.ParseJSON(l)
+				if err != nil {
+					return false, err
+				}
+				return mapEvent(kv, asim.Dns, b), nil
+			})
+			rows, errs := readRows(src)
+			if len(rows) != 1 || len(errs) != 0 {
+				t.Fatalf("rows %v errs %v", rows, errs)
+			}
+			r := rows[0]
+			if got := strings.Join([]string{r["SrcIpAddr"], r["SrcPortNumber"], r["DstIpAddr"], r["DstPortNumber"]}, " "); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+	// The same answer in the EVE sample: the client 10.16.1.11 is the source.
+	dns, _ := read(t, asim.Dns)
+	if r := dns[1]; r["SrcIpAddr"] != "10.16.1.11" || r["SrcPortNumber"] != "53679" || r["DstIpAddr"] != "10.16.1.1" || r["DstPortNumber"] != "53" {
+		t.Errorf("answer tuple %s:%s -> %s:%s", r["SrcIpAddr"], r["SrcPortNumber"], r["DstIpAddr"], r["DstPortNumber"])
+	}
 }
