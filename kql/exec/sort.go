@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"math"
 	"sort"
 	"strings"
@@ -104,21 +105,21 @@ func sortBatch(b *types.Batch, keys []sortKey, limit int) *types.Batch {
 // columnComparator returns a row comparator for one key column.
 func columnComparator(c *types.Column, desc, nullsFirst bool) func(i, j int) int {
 	isNull := func(i int) bool { return c.Nulls != nil && c.Nulls[i] }
-	var cmp func(i, j int) int
+	var order func(i, j int) int
 	switch {
 	case c.Type == types.Bool:
-		cmp = func(i, j int) int { return cmpInt(b2i(c.Bools[i]), b2i(c.Bools[j])) }
+		order = func(i, j int) int { return cmp.Compare(b2i(c.Bools[i]), b2i(c.Bools[j])) }
 	case c.Type.UsesInts():
-		cmp = func(i, j int) int { return cmpInt(c.Ints[i], c.Ints[j]) }
+		order = func(i, j int) int { return cmp.Compare(c.Ints[i], c.Ints[j]) }
 	case c.Type.UsesReals():
 		isNull = func(i int) bool { return (c.Nulls != nil && c.Nulls[i]) || math.IsNaN(c.Reals[i]) }
-		cmp = func(i, j int) int { return cmpFloat(c.Reals[i], c.Reals[j]) }
+		order = func(i, j int) int { return cmp.Compare(c.Reals[i], c.Reals[j]) }
 	case c.Type.UsesStrs():
 		isNull = func(int) bool { return false }
-		cmp = func(i, j int) int { return strings.Compare(c.Strs[i], c.Strs[j]) }
+		order = func(i, j int) int { return strings.Compare(c.Strs[i], c.Strs[j]) }
 	default:
 		isNull = func(i int) bool { return isNullOrNaN(c.Value(i)) }
-		cmp = func(i, j int) int { return sortCompare(c.Value(i), c.Value(j)) }
+		order = func(i, j int) int { return sortCompare(c.Value(i), c.Value(j)) }
 	}
 	return func(i, j int) int {
 		ni, nj := isNull(i), isNull(j)
@@ -136,7 +137,7 @@ func columnComparator(c *types.Column, desc, nullsFirst bool) func(i, j int) int
 			}
 			return -1
 		}
-		r := cmp(i, j)
+		r := order(i, j)
 		if desc {
 			return -r
 		}

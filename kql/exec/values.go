@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"math"
 	"strconv"
 	"strings"
@@ -158,17 +159,17 @@ func compareNonNull(a, b types.Value) (int, bool) {
 	}
 	if ka == 1 && kb == 1 {
 		if a.T.IsIntegral() && b.T.IsIntegral() {
-			return cmpInt(a.I, b.I), true
+			return cmp.Compare(a.I, b.I), true
 		}
 		af, _ := asReal(a)
 		bf, _ := asReal(b)
-		return cmpFloat(af, bf), true
+		return cmp.Compare(af, bf), true
 	}
 	if ka == kb {
-		return cmpInt(a.I, b.I), true
+		return cmp.Compare(a.I, b.I), true
 	}
 	if (ka == 1 && kb == 5) || (ka == 5 && kb == 1) {
-		return cmpInt(a.I, b.I), true
+		return cmp.Compare(a.I, b.I), true
 	}
 	return 0, false
 }
@@ -187,33 +188,7 @@ func cmpOther(a, b types.Value) (int, bool) {
 	return compareNonNull(a, bc)
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
-// cmpFloat orders NaN first so that sorting is total.
-func cmpFloat(a, b float64) int {
-	an, bn := math.IsNaN(a), math.IsNaN(b)
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return -1
-	case bn:
-		return 1
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // equalValues implements == on two non-null values (case-sensitive
 // strings, numeric promotion, deep equality for dynamic arrays and bags).
@@ -263,7 +238,7 @@ func sortCompare(a, b types.Value) int {
 	if c, ok := compareNonNull(a, b); ok {
 		return c
 	}
-	return cmpInt(int64(cmpKind(a.T)), int64(cmpKind(b.T)))
+	return cmp.Compare(int64(cmpKind(a.T)), int64(cmpKind(b.T)))
 }
 
 func isNullOrNaN(v types.Value) bool {

@@ -1,6 +1,7 @@
 package funcs
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sort"
@@ -321,68 +322,42 @@ func compareValues(a, b types.Value) int {
 	}
 	if numRank(a.T) > 0 && numRank(b.T) > 0 {
 		if a.T.IsIntegral() && b.T.IsIntegral() {
-			return cmpInt(a.I, b.I)
+			return cmp.Compare(a.I, b.I)
 		}
 		af, _ := asReal(a)
 		bf, _ := asReal(b)
-		return cmpFloat(af, bf)
+		return cmp.Compare(af, bf)
 	}
 	if a.T.UsesStrs() || b.T.UsesStrs() {
 		return strings.Compare(str(a), str(b))
 	}
-	return cmpInt(a.I, b.I)
+	return cmp.Compare(a.I, b.I)
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
-// cmpFloat orders NaN before everything else so sorts are total.
-func cmpFloat(a, b float64) int {
-	an, bn := math.IsNaN(a), math.IsNaN(b)
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return -1
-	case bn:
-		return 1
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // compareDyn orders dynamic payloads: null < bool < numbers < strings <
 // arrays < bags; within a kind by value (arrays/bags by their JSON).
 func compareDyn(a, b any) int {
 	ka, kb := dynKind(a), dynKind(b)
 	if ka != kb {
-		return cmpInt(int64(ka), int64(kb))
+		return cmp.Compare(int64(ka), int64(kb))
 	}
 	switch x := a.(type) {
 	case nil:
 		return 0
 	case bool:
 		y := b.(bool)
-		return cmpInt(b2i(x), b2i(y))
+		return cmp.Compare(b2i(x), b2i(y))
 	case string:
 		return strings.Compare(x, b.(string))
 	case int64, float64:
 		if xi, ok := x.(int64); ok {
 			if yi, ok := b.(int64); ok {
-				return cmpInt(xi, yi)
+				return cmp.Compare(xi, yi)
 			}
 		}
-		return cmpFloat(dynFloat(a), dynFloat(b))
+		return cmp.Compare(dynFloat(a), dynFloat(b))
 	}
 	return strings.Compare(types.DynamicJSON(a), types.DynamicJSON(b))
 }
