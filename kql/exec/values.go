@@ -188,8 +188,6 @@ func cmpOther(a, b types.Value) (int, bool) {
 	return compareNonNull(a, bc)
 }
 
-
-
 // equalValues implements == on two non-null values (case-sensitive
 // strings, numeric promotion, deep equality for dynamic arrays and bags).
 func equalValues(a, b types.Value, fold bool) bool {

@@ -334,8 +334,6 @@ func compareValues(a, b types.Value) int {
 	return cmp.Compare(a.I, b.I)
 }
 
-
-
 // compareDyn orders dynamic payloads: null < bool < numbers < strings <
 // arrays < bags; within a kind by value (arrays/bags by their JSON).
 func compareDyn(a, b any) int {
