@@ -128,7 +128,8 @@ func parseExtraDateTime(s string) (int64, bool) {
 	s = strings.TrimSpace(s)
 	for _, l := range extraDateTimeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return types.TicksFromTime(t), true
+			ticks := types.TicksFromTime(t)
+			return ticks, ticks >= types.MinTicks && ticks <= types.MaxTicks
 		}
 	}
 	return 0, false

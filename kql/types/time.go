@@ -103,14 +103,23 @@ func ParseDateTime(s string) (int64, error) {
 		return 0, fmt.Errorf("empty datetime")
 	}
 	if t, ok := fastISO(s); ok {
-		return t, nil
+		return inRange(s, t)
 	}
 	for _, l := range datetimeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return TicksFromTime(t), nil
+			return inRange(s, TicksFromTime(t))
 		}
 	}
 	return 0, fmt.Errorf("cannot parse %q as a datetime", s)
+}
+
+// inRange rejects datetimes outside 0001-01-01 .. 9999-12-31, which Kusto
+// cannot represent (year 0 parses in Go but not in Kusto).
+func inRange(s string, ticks int64) (int64, error) {
+	if ticks < MinTicks || ticks > MaxTicks {
+		return 0, fmt.Errorf("datetime %q is outside 0001-01-01 .. 9999-12-31", s)
+	}
+	return ticks, nil
 }
 
 // fastISO parses YYYY-MM-DD[T ]hh:mm:ss[.fffffff][Z] without allocating;
