@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -64,5 +65,10 @@ func parseBytes(s string) (int64, error) {
 	default:
 		return 0, fmt.Errorf("bad size unit in %q (want B, KB, MB, GB or TB)", s)
 	}
-	return int64(n * mul), nil
+	v := n * mul
+	// 2^63 itself does not fit in an int64; float64 holds it exactly.
+	if v >= math.MaxInt64 || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("size %q is too large (the most is %d bytes, about 8 EB)", s, int64(math.MaxInt64))
+	}
+	return int64(v), nil
 }

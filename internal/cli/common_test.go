@@ -16,6 +16,10 @@ func TestParseBytes(t *testing.T) {
 		{"-1", 0, true},
 		{"12 parsecs", 0, true},
 		{"MB", 0, true},
+		{"99999999999999999999GB", 0, true}, // G11: used to wrap negative (no limit)
+		{"8388608TB", 0, true},              // exactly 2^63 bytes
+		{"8388607TB", 8388607 << 40, false},
+		{"1e400", 0, true},
 	}
 	for _, tc := range tests {
 		got, err := parseBytes(tc.in)

@@ -12,9 +12,10 @@
 // DataSetCompletion) keep the rows read and become a partial-result
 // message, as Log Analytics' PartialError does.
 //
-// azkustodata does not retry throttled requests, so the HTTP client it is
-// given retries 429 and 503 answers itself, honouring Retry-After up to a
-// limit. Credentials come only from the Azure SDK chain (azidentity's
+// azkustodata does not retry, so the HTTP client it is given retries
+// throttling (429), server and gateway failures (500, 502, 503, 504) and
+// dropped connections itself, honouring Retry-After up to a limit, as the
+// Azure SDK does for Log Analytics. Credentials come only from the Azure SDK chain (azidentity's
 // DefaultAzureCredential unless a TokenCredential is given); tokens are
 // never logged or put in errors.
 package adx
@@ -137,7 +138,7 @@ func (c *Client) Query(ctx context.Context, text string, from, to time.Time) (*R
 	res, err := ReadFrames(body)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, stopped(ctx)
 		}
 		return nil, fmt.Errorf("adx: %w: reading the response: %v", ErrService, err)
 	}
@@ -147,7 +148,7 @@ func (c *Client) Query(ctx context.Context, text string, from, to time.Time) (*R
 // explain turns an azkustodata error into one that says what to do.
 func explain(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return ctx.Err()
+		return stopped(ctx)
 	}
 	var he *kerrors.HttpError
 	if errors.As(err, &he) {
@@ -218,8 +219,26 @@ func firstLine(s string) string {
 	return s
 }
 
-// retryTransport retries 429 and 503 answers, waiting Retry-After (or
-// an exponential delay) up to maxDelay.
+// stopped names the backend in a cancellation or deadline error.
+func stopped(ctx context.Context) error {
+	return fmt.Errorf("adx: Azure Data Explorer query stopped: %w", context.Cause(ctx))
+}
+
+// retryable reports whether an answer is worth another try: throttling
+// (429), and server or gateway failures (500, 502, 503, 504). A query is
+// read-only, so repeating it is safe.
+func retryable(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryTransport retries throttled and failed answers and dropped
+// connections, waiting Retry-After (or an exponential delay) up to
+// maxDelay, like the Azure SDK's retry policy does for Log Analytics.
 type retryTransport struct {
 	base       http.RoundTripper
 	maxRetries int
@@ -257,15 +276,26 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.ContentLength = int64(len(body))
 		}
 		resp, err := t.base.RoundTrip(r)
-		if err != nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) || attempt >= t.maxRetries {
+		if attempt >= t.maxRetries || req.Context().Err() != nil {
 			return resp, err
 		}
-		delay := retryDelay(resp, attempt)
-		if delay > t.maxDelay {
+		var delay time.Duration
+		switch {
+		case err != nil:
+			// a dropped or refused connection
+			delay = retryDelay(nil, attempt)
+		case !retryable(resp.StatusCode):
 			return resp, nil
+		default:
+			delay = retryDelay(resp, attempt)
+			if delay > t.maxDelay && resp.Header.Get("Retry-After") != "" {
+				// the service asks for a longer wait than we accept
+				return resp, nil
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+		delay = min(delay, t.maxDelay)
 		select {
 		case <-req.Context().Done():
 			return nil, req.Context().Err()
@@ -275,6 +305,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func retryDelay(resp *http.Response, attempt int) time.Duration {
+	if resp == nil {
+		return time.Duration(1<<attempt) * 200 * time.Millisecond
+	}
 	if v := resp.Header.Get("Retry-After"); v != "" {
 		if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
 			return time.Duration(s) * time.Second

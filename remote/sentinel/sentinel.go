@@ -89,6 +89,7 @@ func New(workspace string, opts Options) (*Client, error) {
 		}
 		cred = c
 	}
+	cred = markedCredential{cred}
 	co := &azlogs.ClientOptions{}
 	co.Retry = opts.Retry
 	if opts.Transport != nil {
@@ -228,7 +229,7 @@ func deref(s *string) string {
 // to do, wrapping one of the package's errors.
 func explain(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return ctx.Err()
+		return fmt.Errorf("sentinel: Log Analytics query stopped: %w", context.Cause(ctx))
 	}
 	var re *azcore.ResponseError
 	if errors.As(err, &re) {
@@ -344,14 +345,28 @@ func firstLine(s string) string {
 
 func readBody(resp *http.Response) ([]byte, error) { return runtime.Payload(resp) }
 
-// isCredentialError recognises a token acquisition failure that is not an
-// azidentity error type (unavailable credentials, a custom credential):
-// azcore's bearer-token policy returns it unwrapped.
-func isCredentialError(err error) bool {
-	var ne interface{ NonRetriable() }
-	if errors.As(err, &ne) {
-		return true
+// credentialError marks an error returned by the credential itself, so a
+// token failure is told apart from a failed query (a body cut mid-download
+// is a service error, not an authentication one).
+type credentialError struct{ err error }
+
+func (e *credentialError) Error() string { return e.err.Error() }
+func (e *credentialError) Unwrap() error { return e.err }
+
+// markedCredential wraps the caller's credential and marks its errors.
+type markedCredential struct{ azcore.TokenCredential }
+
+func (m markedCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	tok, err := m.TokenCredential.GetToken(ctx, o)
+	if err != nil {
+		return tok, &credentialError{err}
 	}
-	s := strings.ToLower(err.Error())
-	return strings.Contains(s, "credential") || strings.Contains(s, "token")
+	return tok, nil
+}
+
+// isCredentialError recognises a token acquisition failure: any error the
+// credential returned (azcore's bearer-token policy passes it through).
+func isCredentialError(err error) bool {
+	var ce *credentialError
+	return errors.As(err, &ce)
 }
