@@ -47,6 +47,7 @@ func (p *planner) call(x *syntax.CallExpr, en *env) (*cexpr, error) {
 
 // callBuiltin compiles a call of a registry scalar function.
 func (p *planner) callBuiltin(f *funcs.Scalar, x *syntax.CallExpr, en *env) (*cexpr, error) {
+	x = expandStarArgs(x, en.schema)
 	n := len(x.Args)
 	if n < f.MinArgs || (f.MaxArgs >= 0 && n > f.MaxArgs) {
 		return nil, errAt(x.Loc, "%s: wrong number of arguments (%d); signature: %s", f.Name, n, f.Sig)
@@ -91,6 +92,31 @@ func (p *planner) callArgs(es []syntax.Expr, en *env) ([]*cexpr, error) {
 		out[i] = c
 	}
 	return out, nil
+}
+
+// expandStarArgs replaces a `*` argument by every input column, in
+// order, as pack_array(*) documents. A call without `*` is returned as is.
+func expandStarArgs(x *syntax.CallExpr, s types.Schema) *syntax.CallExpr {
+	star := -1
+	for i, a := range x.Args {
+		if _, ok := a.(*syntax.StarExpr); ok {
+			star = i
+			break
+		}
+	}
+	if star < 0 {
+		return x
+	}
+	loc := x.Args[star].Span()
+	args := make([]syntax.Expr, 0, len(x.Args)-1+len(s))
+	args = append(args, x.Args[:star]...)
+	for _, f := range s {
+		args = append(args, &syntax.Ident{Loc: loc, Name: f.Name, Quoted: true})
+	}
+	args = append(args, x.Args[star+1:]...)
+	y := *x
+	y.Args = args
+	return &y
 }
 
 // special compiles functions that need the engine: not, toscalar,

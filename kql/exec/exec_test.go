@@ -108,6 +108,8 @@ DeviceNetworkEvents
 | order by Timestamp desc`,
 			"Timestamp|DeviceName|RemoteIP|RemotePort|InitiatingProcessFileName|ActionType\n" +
 				"2026-05-22T09:00:00Z|ws1|46.151.182.76|8080|rundll32.exe|ConnectionSuccess"},
+		{"pack_array star and many args", `range x from 1 to 2 step 1 | extend ['y z'] = x * 2 | project a = pack_array(*), b = pack_array(0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64)[64]`,
+			"a|b\n[1,2]|64\n[2,4]|64"},
 		{"seed DnsEvents has_any terms", `let malicious_domains = dynamic(["sls.in.net"]);
 DnsEvents
 | where Name has_any (malicious_domains)

@@ -117,7 +117,7 @@ func addDynamic(r *Registry) {
 			return realV(float64(len(setIntersect([][]any{x, y}))) / float64(len(u)))
 		})
 	scalar(r, "pack_array", "pack_array(value1: any, ...): dynamic", "Packs the arguments into a dynamic array.",
-		0, 64, fixed(types.Dynamic), func(_ *Context, a []types.Value) types.Value {
+		0, -1, fixed(types.Dynamic), func(_ *Context, a []types.Value) types.Value {
 			out := make([]any, len(a))
 			for i, v := range a {
 				out[i] = toDyn(v)
@@ -125,7 +125,7 @@ func addDynamic(r *Registry) {
 			return dynValue(out)
 		})
 	scalar(r, "bag_pack", "bag_pack(key1: string, value1: any, ...): dynamic", "Builds a property bag from key/value pairs.",
-		0, 128, fixed(types.Dynamic), evalBagPack, "pack", "pack_dictionary")
+		0, -1, fixed(types.Dynamic), evalBagPack, "pack", "pack_dictionary")
 	scalar(r, "bag_keys", "bag_keys(bag: dynamic): dynamic", "Returns the keys of a property bag as an array (sorted).",
 		1, 1, fixed(types.Dynamic), unary(func(v types.Value) types.Value {
 			m, ok := bagArg(v)
