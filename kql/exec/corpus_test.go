@@ -18,7 +18,10 @@ import (
 	"github.com/huntpack/huntpack/logs/schema"
 )
 
-var corpusVerbose = flag.Bool("corpus.v", false, "print every corpus query that fails with an unexpected error")
+var (
+	corpusVerbose = flag.Bool("corpus.v", false, "print every corpus query that fails with an unexpected error")
+	corpusShow    = flag.String("corpus.show", "", "print the corpus queries whose outcome or message contains this text")
+)
 
 // emptyCatalog has an empty table for every schema logs/schema knows.
 func emptyCatalog(t testing.TB) MemCatalog {
@@ -67,6 +70,10 @@ func TestCorpusEmptyTables(t *testing.T) {
 		counts[outcome]++
 		if outcome != "ran" {
 			detail[outcome+": "+failureCause(msg)]++
+		}
+		if *corpusShow != "" && strings.Contains(outcome+": "+msg, *corpusShow) {
+			rel, _ := filepath.Rel(dir, f)
+			t.Logf("%s: %s: %s", rel, outcome, msg)
 		}
 		if outcome == "unexpected" {
 			rel, _ := filepath.Rel(dir, f)

@@ -13,14 +13,14 @@ func TestLookupCounts(t *testing.T) {
 		timeCol       string
 	}{
 		{"CommonSecurityLog", "", 163, "TimeGenerated"},
-		{"DnsEvents", "", 26, "TimeGenerated"},
+		{"DnsEvents", "", 27, "TimeGenerated"},
 		{"DeviceNetworkEvents", "", 47, "TimeGenerated"},
 		{"DeviceNetworkEvents", FlavourDefenderXDR, 44, "Timestamp"},
 		{"DeviceFileEvents", "", 60, "TimeGenerated"},
 		{"DeviceFileEvents", FlavourDefenderXDR, 57, "Timestamp"},
 		{"DeviceProcessEvents", "", 65, "TimeGenerated"},
 		{"DeviceProcessEvents", FlavourDefenderXDR, 58, "Timestamp"},
-		{"Syslog", "", 17, "TimeGenerated"},
+		{"Syslog", "", 18, "TimeGenerated"},
 		{"ASimNetworkSessionLogs", "", 146, "TimeGenerated"},
 		{"ASimDnsActivityLogs", "", 140, "TimeGenerated"},
 		{"CommonSecurityLog", FlavourDefenderXDR, 163, "TimeGenerated"}, // falls back
