@@ -180,6 +180,10 @@ type Decision struct {
 	List string `json:"list"`
 	// Reason is a human sentence, e.g. "in 10.0.0.0/8 (RFC 1918 private range)".
 	Reason string `json:"reason"`
+	// ConfidenceBefore is, on the ActionLowerConfidence decision that
+	// lowered the confidence, the confidence it had before; re-pruning
+	// (store.Reprune) starts again from it.
+	ConfidenceBefore int `json:"confidence_before,omitempty"`
 }
 
 // Decision actions.
@@ -197,4 +201,15 @@ func (in *Indicator) Excluded() (Decision, bool) {
 		}
 	}
 	return Decision{}, false
+}
+
+// ConfidenceBeforePruning is the confidence the indicator had before a
+// lower-confidence decision lowered it (its Confidence when none did).
+func (in *Indicator) ConfidenceBeforePruning() int {
+	for _, d := range in.Decisions {
+		if d.Action == ActionLowerConfidence && d.ConfidenceBefore > 0 {
+			return d.ConfidenceBefore
+		}
+	}
+	return in.Confidence
 }

@@ -25,6 +25,9 @@ const (
 	ReasonBadURL      Reason = "bogus URL"
 	ReasonBadHash     Reason = "bad hash"
 	ReasonTypeClash   Reason = "value does not match its type"
+	// ReasonMalformed is a feed record that cannot be read at all (broken
+	// CSV quoting, too few fields, a Zeek line that is not its #fields).
+	ReasonMalformed Reason = "malformed record"
 )
 
 // InvalidError is the error Normalize returns for a value it rejects.

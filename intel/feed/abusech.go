@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/huntpack/huntpack/intel"
 )
@@ -19,13 +20,15 @@ func parseURLhausCSV(data []byte, name string, res *Result) error {
 	if h := csvHeader(data, "dateadded"); h != nil {
 		cols = indexOf(h)
 	}
-	return csvRows(data, name, func(rec []string, line int) error {
+	return csvRows(data, name, res, func(rec []string, line int) error {
 		if cols.get(rec, "url") == "url" && cols.get(rec, "id") == "id" {
 			cols = indexOf(rec) // an uncommented header line
 			return nil
 		}
 		if len(rec) < 3 {
-			return fmt.Errorf("%s:%d: URLhaus CSV row has %d fields, want %d", name, line, len(rec), len(urlhausColumns))
+			res.rejectMsg(intel.ReasonMalformed, strings.Join(rec, ","),
+				fmt.Sprintf("malformed record: URLhaus CSV row has %s, want %d", nFields(len(rec)), len(urlhausColumns)), atPos(name, line))
+			return nil
 		}
 		in := intel.Indicator{
 			Type:       intel.TypeURL,
@@ -48,13 +51,15 @@ func parseURLhausCSV(data []byte, name string, res *Result) error {
 // "first_seen_utc","dst_ip","dst_port","c2_status","last_online","malware").
 func parseFeodoCSV(data []byte, name string, res *Result) error {
 	cols := indexOf([]string{"first_seen_utc", "dst_ip", "dst_port", "c2_status", "last_online", "malware"})
-	return csvRows(data, name, func(rec []string, line int) error {
+	return csvRows(data, name, res, func(rec []string, line int) error {
 		if cols.get(rec, "dst_ip") == "dst_ip" {
 			cols = indexOf(rec)
 			return nil
 		}
 		if len(rec) < 3 {
-			return fmt.Errorf("%s:%d: Feodo CSV row has %d fields, want 6", name, line, len(rec))
+			res.rejectMsg(intel.ReasonMalformed, strings.Join(rec, ","),
+				fmt.Sprintf("malformed record: Feodo CSV row has %s, want 6", nFields(len(rec))), atPos(name, line))
+			return nil
 		}
 		res.add(feodoIndicator(cols.get(rec, "dst_ip"), cols.get(rec, "dst_port"), cols.get(rec, "malware"),
 			cols.get(rec, "first_seen_utc"), cols.get(rec, "last_online"), cols.get(rec, "c2_status")), atPos(name, line))

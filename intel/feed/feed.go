@@ -83,7 +83,12 @@ type Problem struct {
 	Reason string
 }
 
-func (p Problem) String() string { return fmt.Sprintf("%s: %q: %s", p.Pos, p.Value, p.Reason) }
+func (p Problem) String() string {
+	if p.Value == "" {
+		return p.Pos + ": " + p.Reason
+	}
+	return fmt.Sprintf("%s: %q: %s", p.Pos, p.Value, p.Reason)
+}
 
 // Result is a parsed feed.
 type Result struct {
@@ -121,6 +126,14 @@ func (r *Result) reject(reason intel.Reason, raw string, pos func() string) {
 	r.problem(pos, raw, string(reason))
 }
 
+// rejectMsg counts a rejection under reason with its own message; the
+// problem reads "file:line: msg: "record text"" (a whole record is no
+// value, so it comes last, shortened).
+func (r *Result) rejectMsg(reason intel.Reason, raw, msg string, pos func() string) {
+	r.Rejected[reason]++
+	r.problem(pos, "", fmt.Sprintf("%s: %q", msg, truncate(raw, 120)))
+}
+
 func (r *Result) problem(pos func() string, raw, msg string) {
 	if len(r.Problems) < MaxProblems {
 		r.Problems = append(r.Problems, Problem{Pos: pos(), Value: truncate(raw, 200), Reason: msg})
@@ -128,6 +141,13 @@ func (r *Result) problem(pos func() string, raw, msg string) {
 }
 
 func (r *Result) skip(kind string) { r.Skipped[kind]++ }
+
+// skipAt counts a skipped entry and records where it was, like a
+// rejection, so a person can find it.
+func (r *Result) skipAt(kind, raw, msg string, pos func() string) {
+	r.Skipped[kind]++
+	r.problem(pos, "", fmt.Sprintf("%s: %q", msg, truncate(raw, 120)))
+}
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
@@ -148,7 +168,9 @@ func Parse(r io.Reader, name string, f Format) (*Result, error) {
 
 // ParseBytes is Parse over data in memory. Gzip data is decompressed and
 // every file of a zip archive (ThreatFox and URLhaus serve their full dumps
-// zipped) is parsed, its positions named "archive.zip!member".
+// zipped) is parsed, its positions named "archive.zip!member". UTF-16
+// text (with a byte-order mark, or recognisably without) is decoded to
+// UTF-8 first.
 func ParseBytes(data []byte, name string, f Format) (*Result, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
@@ -159,6 +181,12 @@ func ParseBytes(data []byte, name string, f Format) (*Result, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		return ParseBytes(plain, name, f)
+	}
+	if dec, ok, err := decodeUTF16(data); ok {
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		data = dec
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if f == "" {
@@ -357,4 +385,12 @@ func (r *Result) merge(o *Result) {
 			r.Problems = append(r.Problems, p)
 		}
 	}
+}
+
+// nFields says "1 field" or "n fields".
+func nFields(n int) string {
+	if n == 1 {
+		return "1 field"
+	}
+	return strconv.Itoa(n) + " fields"
 }

@@ -4,13 +4,16 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/huntpack/huntpack/intel"
 )
@@ -252,13 +255,14 @@ func TestParseErrors(t *testing.T) {
 		{"broken json export", "{\n\"1\": [{\"ioc_value\": \"a.b\",}]\n}", ThreatFoxJSON, "x:2: bad JSON"},
 		{"api error status", `{"query_status":"unknown_auth_key","data":null}`, ThreatFoxAPI, `query_status "unknown_auth_key"`},
 		{"api data not list", `{"query_status":"ok","data":"oops"}`, ThreatFoxAPI, "not a list of IOCs"},
-		{"csv bad quote", "\"a\", \"b\"x\n", ThreatFoxCSV, "x:"},
-		{"csv no header odd fields", "\"a\", \"b\"\n", ThreatFoxCSV, "x:1: ThreatFox CSV row has 2 fields and there is no header"},
 		{"misp without event", `{"response": []}`, MISP, "no MISP Event"},
 		{"stix not bundle", `{"type":"indicator","objects":[]}`, STIX, `want "bundle"`},
 		{"zeek data before fields", "1.2.3.4\tIntel::ADDR\n", ZeekIntel, "x:1: Zeek intel data before the #fields line"},
 		{"feodo json not array", `{"a":1}`, FeodoJSON, "x:1"},
 		{"sniff bad json", `{"a":`, "", "not valid"},
+		{"sniff truncated json array", "[\n  {\"ip_address\": \"1.2.3.4\",\n   \"port\": 4", "", "x:3: looks like a JSON array but is not valid JSON: unexpected end of JSON input (at byte offset 42)"},
+		{"sniff json array syntax error", "[\"a\",\n\"b\" \"c\"]", "", "x:2: looks like a JSON array but is not valid JSON: invalid character '\"' after array element (at byte offset 11)"},
+		{"sniff nested truncated", "  \n[[1,", "", "x:2: looks like a JSON array"},
 		{"sniff unknown object", `{"a":1}`, "", "unknown feed format"},
 		{"sniff empty", "  \n", "", "empty input"},
 	}
@@ -524,5 +528,224 @@ func TestThreatFoxBareList(t *testing.T) {
 	res, err := ParseBytes([]byte(`[{"id":"7","ioc":"Evil.Example","ioc_type":"domain","malware_printable":"Remcos","tags":["a"]}]`), "list.json", "")
 	if err != nil || len(res.Indicators) != 1 || res.Indicators[0].Value != "evil.example" || res.Indicators[0].SourceID != "7" {
 		t.Fatalf("%v %+v", err, res)
+	}
+}
+
+// TestCSVBadRowsRejectedAlone: a malformed CSV record (broken quoting, too
+// few fields, a truncated last row) is rejected with its file:line and the
+// reason, and every other row of the file is still read.
+func TestCSVBadRowsRejectedAlone(t *testing.T) {
+	tfHead := "# \"first_seen_utc\",\"ioc_id\",\"ioc_value\",\"ioc_type\",\"threat_type\",\"fk_malware\",\"malware_alias\",\"malware_printable\",\"last_seen_utc\",\"confidence_level\",\"is_compromised\",\"reference\",\"tags\",\"anonymous\",\"reporter\"\n"
+	tfRow := func(id, v string) string {
+		return `"2026-04-12 04:49:21", "` + id + `", "` + v + `", "domain", "payload_delivery", "js.clearfake", "None", "ClearFake", "2026-04-12 04:49:29", "100", "False", "None", "ClearFake", "1", "x"` + "\n"
+	}
+	uhHead := "# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n"
+	uhRow := func(id, u string) string {
+		return `"` + id + `","2026-08-18 16:17:08","` + u + `","online","2026-08-18 16:17:08","malware_download","None","https://urlhaus.abuse.ch/url/1/","X"` + "\n"
+	}
+	tests := []struct {
+		name, in  string
+		format    Format
+		values    string // indicator values, space-separated
+		problems  []string
+		malformed int
+	}{
+		{"escaped quote backslash", tfHead + tfRow("1", "a.example") + tfRow("2", `x\" | */.example`) + tfRow("3", "c.example"),
+			ThreatFoxCSV, "a.example c.example", []string{`x:3: malformed CSV record: extraneous " in quoted field (line 3, column 33)`}, 1},
+		{"bare quote", tfHead + tfRow("1", "a.example") + "2026-04-12, 2, b\"c.example, domain\n" + tfRow("3", "c.example"),
+			ThreatFoxCSV, "a.example c.example", []string{`x:3: malformed CSV record: bare " in non-quoted field (line 3, column 17)`}, 1},
+		{"truncated last row", tfHead + tfRow("1", "a.example") + tfRow("2", "b.example") + `"2026-04-12", "3", "cut.exa`,
+			ThreatFoxCSV, "a.example b.example", []string{`x:4: malformed CSV record: quoted field not terminated (missing closing ") (line 4, column 20)`}, 1},
+		{"quote bomb swallows next line only", tfHead + tfRow("1", "a.example") + `"""""""""` + "\n" + tfRow("2", "b.example"),
+			ThreatFoxCSV, "a.example b.example", []string{`x:3: malformed CSV record: extraneous " in quoted field (line 4, column 2)`}, 1},
+		{"no header wrong count", tfRow("1", "a.example") + "\"a\", \"b\"\n", ThreatFoxCSV, "a.example",
+			[]string{"x:2: malformed record: ThreatFox CSV row has 2 fields and there is no header"}, 1},
+		{"crlf and multi-line quoted field", strings.ReplaceAll(tfHead+tfRow("1", "a.example"), "\n", "\r\n") + strings.Replace(tfRow("2", "b.example"), `"None", "ClearFake"`, "\"None\r\nmore\", \"ClearFake\"", 1),
+			ThreatFoxCSV, "a.example b.example", nil, 0},
+		{"urlhaus short row", uhHead + uhRow("1", "http://a.example/x") + "\"2\",\"2026-08-18\"\n" + uhRow("3", "http://c.example/y"),
+			URLhausCSV, "http://a.example/x http://c.example/y", []string{"x:3: malformed record: URLhaus CSV row has 2 fields, want 9"}, 1},
+		{"urlhaus unterminated", uhHead + uhRow("1", "http://a.example/x") + "\"2\",\"2026-08-18\n" + uhRow("3", "http://c.example/y"),
+			URLhausCSV, "http://a.example/x http://c.example/y", []string{"x:3: malformed CSV record"}, 1},
+		{"feodo short row", "\"first_seen_utc\",\"dst_ip\",\"dst_port\",\"c2_status\",\"last_online\",\"malware\"\n\"2023-05-23 17:51:41\",\"192.9.135.73\"\n\"2023-05-23 17:51:41\",\"192.9.135.74\",\"443\",\"online\",\"2024-04-01\",\"Pikabot\"\n",
+			FeodoCSV, "192.9.135.74:443", []string{"x:2: malformed record: Feodo CSV row has 2 fields, want 6"}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ParseBytes([]byte(tc.in), "x", tc.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var vals []string
+			for _, in := range res.Indicators {
+				vals = append(vals, in.Value)
+			}
+			if got := strings.Join(vals, " "); got != tc.values {
+				t.Errorf("values = %q, want %q", got, tc.values)
+			}
+			if res.Rejected[intel.ReasonMalformed] != tc.malformed {
+				t.Errorf("malformed = %d, want %d (%v)", res.Rejected[intel.ReasonMalformed], tc.malformed, res.Rejected)
+			}
+			if len(res.Problems) != len(tc.problems) {
+				t.Fatalf("problems = %v, want %d", res.Problems, len(tc.problems))
+			}
+			for i, p := range tc.problems {
+				if got := res.Problems[i].Pos + ": " + res.Problems[i].Reason; !strings.HasPrefix(got, p) {
+					t.Errorf("problem %d = %q, want prefix %q", i, got, p)
+				}
+			}
+		})
+	}
+}
+
+// TestCSVScannerMatchesEncodingCSV: on well-formed input the tolerant
+// scanner gives exactly encoding/csv's records and lines.
+func TestCSVScannerMatchesEncodingCSV(t *testing.T) {
+	for _, f := range []string{"testdata/threatfox_14col.csv", "testdata/threatfox_15col.csv", "testdata/threatfox_extra_col.csv", "testdata/urlhaus.csv", "testdata/feodo.csv"} {
+		t.Run(f, func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkScannerAgainstCSV(t, data)
+		})
+	}
+}
+
+func checkScannerAgainstCSV(t *testing.T, data []byte) {
+	t.Helper()
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comment, cr.TrimLeadingSpace, cr.FieldsPerRecord = '#', true, -1
+	sc := newCSVScanner(data)
+	for {
+		want, werr := cr.Read()
+		if werr == io.EOF {
+			if rec, _, perr, ok := nextNonBlank(sc); ok {
+				t.Fatalf("scanner has more: %q %v", rec, perr)
+			}
+			return
+		}
+		if werr != nil {
+			return // malformed input: compared elsewhere
+		}
+		if len(want) == 1 && strings.TrimSpace(want[0]) == "" {
+			continue // blank: csvRows skips it
+		}
+		wline, _ := cr.FieldPos(0)
+		got, line, perr, ok := nextNonBlank(sc)
+		if !ok || perr != nil {
+			t.Fatalf("scanner ended or failed (%v) where encoding/csv read %q", perr, want)
+		}
+		if strings.Join(got, "\x00") != strings.Join(want, "\x00") || line != wline {
+			t.Fatalf("line %d %q, encoding/csv line %d %q", line, got, wline, want)
+		}
+	}
+}
+
+// nextNonBlank is sc.next without the records csvRows skips (one blank field).
+func nextNonBlank(sc *csvScanner) ([]string, int, *csvError, bool) {
+	for {
+		rec, line, perr, ok := sc.next()
+		if !ok || perr != nil || len(rec) != 1 || strings.TrimSpace(rec[0]) != "" {
+			return rec, line, perr, ok
+		}
+	}
+}
+
+// FuzzCSVScanner: wherever encoding/csv reads an input without error, the
+// tolerant scanner reads the same records on the same lines; on any input
+// it terminates without panicking.
+func FuzzCSVScanner(f *testing.F) {
+	fuzzSeeds(f, "a,\"b\"\"c\"\n#x\n\"d\ne\",f\r\n", "\"\"\"\n\"a\"b\n", " , \n")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.Comment, cr.TrimLeadingSpace, cr.FieldsPerRecord = '#', true, -1
+		if _, err := cr.ReadAll(); err == nil && !bytes.Contains(data, []byte("\r")) {
+			checkScannerAgainstCSV(t, data)
+		}
+		sc := newCSVScanner(data)
+		for n := 0; ; n++ {
+			if _, _, _, ok := sc.next(); !ok {
+				break
+			}
+			if n > len(data)+1 {
+				t.Fatal("scanner does not advance")
+			}
+		}
+	})
+}
+
+// TestZeekIntelSkippedLinesHavePositions: a Zeek intel line that does not
+// match #fields is rejected, and a line of an unhunted type is skipped,
+// each reported with file:line.
+func TestZeekIntelSkippedLinesHavePositions(t *testing.T) {
+	in := "#fields\tindicator\tindicator_type\tmeta.source\n1.2.3.4\tIntel::ADDR\tX\nonlyone\n" +
+		"a@b.example\tIntel::EMAIL\tX\n5.6.7.8\tIntel::ADDR\tX\textra\nevil.example\tIntel::DOMAIN\tX\n"
+	res, err := ParseBytes([]byte(in), "z.intel", ZeekIntel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := typeCounts(res.Indicators); got != "domain=1 ipv4=1" {
+		t.Errorf("types = %q", got)
+	}
+	want := []string{
+		`z.intel:3: malformed record: Zeek intel line has 1 field, #fields names 3: "onlyone"`,
+		`z.intel:4: skipped: Zeek indicator type "Intel::EMAIL" is not hunted: "a@b.example"`,
+		`z.intel:5: malformed record: Zeek intel line has 4 fields, #fields names 3: "5.6.7.8\tIntel::ADDR\tX\textra"`,
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if res.Rejected[intel.ReasonMalformed] != 2 || res.Skipped["zeek Intel::EMAIL"] != 1 {
+		t.Errorf("rejected %v skipped %v", res.Rejected, res.Skipped)
+	}
+}
+
+func utf16Bytes(s string, bigEndian, bom bool) []byte {
+	var out []byte
+	if bom {
+		if bigEndian {
+			out = append(out, 0xfe, 0xff)
+		} else {
+			out = append(out, 0xff, 0xfe)
+		}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	return out
+}
+
+// TestUTF16Feeds: UTF-16 feeds (LE/BE, with or without BOM) read like
+// their UTF-8 text; an odd byte count is an error naming the file.
+func TestUTF16Feeds(t *testing.T) {
+	text := "# list\n46[.]151[.]182[.]76\nevil-c2.top\nhxxp://évil.example/x\n"
+	for _, tc := range []struct {
+		name    string
+		be, bom bool
+	}{{"le bom", false, true}, {"be bom", true, true}, {"le no bom", false, false}, {"be no bom", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ParseBytes(utf16Bytes(text, tc.be, tc.bom), "u.txt", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := typeCounts(res.Indicators); got != "domain=1 ipv4=1 url=1" || res.Format != Plain {
+				t.Errorf("%s: %s, problems %v", res.Format, got, res.Problems)
+			}
+		})
+	}
+	if _, err := ParseBytes(append(utf16Bytes(text, false, true), 'x'), "odd.txt", ""); err == nil || !strings.Contains(err.Error(), "odd.txt: UTF-16 text with an odd number of bytes") {
+		t.Errorf("odd length: %v", err)
+	}
+	// Plain ASCII and Latin-1 are not mistaken for UTF-16.
+	if out, ok, _ := decodeUTF16([]byte("1.2.3.4\nevil.example\n")); ok || string(out) != "1.2.3.4\nevil.example\n" {
+		t.Error("ASCII taken for UTF-16")
 	}
 }

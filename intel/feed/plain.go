@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/huntpack/huntpack/intel"
@@ -76,6 +77,11 @@ func parseZeekIntel(data []byte, name string, res *Result) error {
 			return fmt.Errorf("%s:%d: Zeek intel data before the #fields line", name, i+1)
 		}
 		rec := strings.Split(line, "\t")
+		if len(rec) != len(cols) {
+			res.rejectMsg(intel.ReasonMalformed, line, fmt.Sprintf("malformed record: Zeek intel line has %s, #fields names %d",
+				nFields(len(rec)), len(cols)), atPos(name, i+1))
+			continue
+		}
 		if err := zeekRow(rec, cols, res, atPos(name, i+1)); err != nil {
 			return fmt.Errorf("%s:%d: %w", name, i+1, err)
 		}
@@ -90,7 +96,7 @@ func zeekRow(rec []string, cols colIndex, res *Result, pos func() string) error 
 	zt := cols.get(rec, "indicator_type")
 	typ, ok := zeekTypes[zt]
 	if !ok {
-		res.skip("zeek " + zt)
+		res.skipAt("zeek "+zt, cols.get(rec, "indicator"), "skipped: Zeek indicator type "+strconv.Quote(zt)+" is not hunted", pos)
 		return nil
 	}
 	in := intel.Indicator{

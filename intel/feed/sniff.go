@@ -31,6 +31,9 @@ func Sniff(data []byte) (Format, error) {
 		if f, ok := sniffArray(t); ok {
 			return f, nil
 		}
+		if err := brokenJSONArray(t); err != nil {
+			return "", err
+		}
 	}
 	return sniffText(t), nil
 }
@@ -62,6 +65,28 @@ func sniffObject(t []byte) (Format, error) {
 		return ThreatFoxJSON, nil
 	}
 	return "", errors.New("JSON object of unknown feed format (not ThreatFox, MISP or STIX)")
+}
+
+// brokenJSONArray reports t, which starts with '[', as broken JSON when
+// it opens like a JSON array of objects, arrays or strings ("[{", "[[",
+// `["`) but does not parse: a truncated Feodo or MISP download must fail,
+// not be read line by line as a plain list. "[1.2.3.4]" stays plain.
+func brokenJSONArray(t []byte) error {
+	rest := bytes.TrimLeft(t[1:], " \t\r\n")
+	if len(rest) == 0 || (rest[0] != '{' && rest[0] != '[' && rest[0] != '"') {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(t, &v)
+	if err == nil {
+		return nil
+	}
+	off := int64(len(t))
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off = se.Offset
+	}
+	return &PosError{Line: lineOf(t, off), Err: fmt.Errorf("looks like a JSON array but is not valid JSON: %w (at byte offset %d)", err, off)}
 }
 
 func sniffArray(t []byte) (Format, bool) {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -268,23 +267,21 @@ func (c colIndex) get(rec []string, name string) string {
 	return rec[i]
 }
 
-// csvRows calls fn for every non-comment record of data with its line.
-// The reader trims leading space (ThreatFox separates with ", ").
-func csvRows(data []byte, name string, fn func(rec []string, line int) error) error {
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comment = '#'
-	cr.TrimLeadingSpace = true
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+// csvRows calls fn for every non-comment record of data with its line. A
+// malformed record (broken quoting) is rejected alone with its file:line
+// and reading goes on at the next line. Leading space of fields is trimmed
+// (ThreatFox separates with ", ").
+func csvRows(data []byte, name string, res *Result, fn func(rec []string, line int) error) error {
+	sc := newCSVScanner(data)
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		rec, line, perr, ok := sc.next()
+		if !ok {
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		if perr != nil {
+			res.rejectMsg(intel.ReasonMalformed, perr.Text, "malformed CSV record: "+perr.Error(), atPos(name, line))
+			continue
 		}
-		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
@@ -302,12 +299,14 @@ func parseThreatFoxCSV(data []byte, name string, res *Result) error {
 	if h := csvHeader(data, "ioc_value"); h != nil {
 		cols = indexOf(h)
 	}
-	return csvRows(data, name, func(rec []string, line int) error {
+	return csvRows(data, name, res, func(rec []string, line int) error {
 		c := cols
 		if c == nil {
 			c = tfLayoutFor(len(rec))
 			if c == nil {
-				return fmt.Errorf("%s:%d: ThreatFox CSV row has %d fields and there is no header", name, line, len(rec))
+				res.rejectMsg(intel.ReasonMalformed, strings.Join(rec, ","),
+					fmt.Sprintf("malformed record: ThreatFox CSV row has %s and there is no header", nFields(len(rec))), atPos(name, line))
+				return nil
 			}
 		}
 		if _, ok := c["ioc_value"]; ok && c.get(rec, "ioc_value") == "ioc_value" {

@@ -52,7 +52,11 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 	}
 	im.res.Total = len(ins)
 	im.res.Rejected = req.Rejected.Total()
-	if err := im.finish(req.Rejected); err != nil {
+	probs := req.Problems
+	if len(probs) > MaxRunProblems {
+		probs = probs[:MaxRunProblems]
+	}
+	if err := im.finish(req.Rejected, probs); err != nil {
 		return ImportResult{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -328,10 +332,10 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func (im *importer) finish(rej intel.Rejects) error {
+func (im *importer) finish(rej intel.Rejects, problems []string) error {
 	r := im.res
-	_, err := im.tx.ExecContext(im.ctx, `UPDATE runs SET total=?, added=?, updated=?, unchanged=?, excluded=?, rejected=?, rejects=? WHERE id=?`,
-		r.Total, r.Added, r.Updated, r.Unchanged, r.Excluded, r.Rejected, rej.String(), r.RunID)
+	_, err := im.tx.ExecContext(im.ctx, `UPDATE runs SET total=?, added=?, updated=?, unchanged=?, excluded=?, rejected=?, rejects=?, problems=? WHERE id=?`,
+		r.Total, r.Added, r.Updated, r.Unchanged, r.Excluded, r.Rejected, rej.String(), jsonList(problems), r.RunID)
 	if err != nil {
 		return fmt.Errorf("store: record run: %w", err)
 	}

@@ -192,7 +192,7 @@ func (s *Store) Changes(ctx context.Context, id int64) ([]Change, error) {
 
 // Runs returns the import history, newest first; limit 0 means all.
 func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
-	q := `SELECT id, started, source, origin, format, expire_after, total, added, updated, unchanged, excluded, rejected, rejects
+	q := `SELECT id, started, source, origin, format, expire_after, total, added, updated, unchanged, excluded, rejected, rejects, problems
 	  FROM runs ORDER BY id DESC`
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
@@ -206,10 +206,12 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
 	for rows.Next() {
 		var r Run
 		var started, exp int64
+		var probs string
 		if err := rows.Scan(&r.ID, &started, &r.Source, &r.Origin, &r.Format, &exp, &r.Total, &r.Added, &r.Updated,
-			&r.Unchanged, &r.Excluded, &r.Rejected, &r.Rejects); err != nil {
+			&r.Unchanged, &r.Excluded, &r.Rejected, &r.Rejects, &probs); err != nil {
 			return nil, fmt.Errorf("store: runs: %w", err)
 		}
+		r.Problems = parseList(probs)
 		r.Started, r.ExpireAfter = fromUnix(started), time.Duration(exp)*time.Second
 		out = append(out, r)
 	}

@@ -9,8 +9,9 @@ import (
 	"github.com/huntpack/huntpack/intel"
 )
 
-// schemaVersion is stored in PRAGMA user_version.
-const schemaVersion = 1
+// schemaVersion is stored in PRAGMA user_version. Version 2 added
+// runs.problems (the first rejected records with their file:line).
+const schemaVersion = 2
 
 // Times are unix seconds (UTC), 0 for unknown; lists are JSON arrays.
 const schema = `
@@ -71,7 +72,8 @@ CREATE TABLE IF NOT EXISTS runs (
   unchanged    INTEGER NOT NULL DEFAULT 0,
   excluded     INTEGER NOT NULL DEFAULT 0,
   rejected     INTEGER NOT NULL DEFAULT 0,
-  rejects      TEXT NOT NULL DEFAULT ''
+  rejects      TEXT NOT NULL DEFAULT '',
+  problems     TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS changes (
   run_id       INTEGER NOT NULL REFERENCES runs(id),
@@ -102,6 +104,19 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
+	// Another process may have migrated between the read above and this
+	// (immediate, so exclusive) transaction: read the version again.
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v == schemaVersion {
+		return nil
+	}
+	if v == 1 {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE runs ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'`); err != nil {
+			return fmt.Errorf("migrate 1 -> 2: %w", err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

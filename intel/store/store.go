@@ -90,6 +90,9 @@ type ImportRequest struct {
 	// Rejected counts the values the parser or validation rejected, for
 	// the history.
 	Rejected intel.Rejects
+	// Problems are the first rejected records with their positions
+	// ("file:line: reason"), kept with the run (at most MaxRunProblems).
+	Problems []string
 	// ExpireAfter, when positive, sets (and remembers) the source's expiry
 	// period; zero uses the source's remembered setting or
 	// DefaultExpireAfter.
@@ -188,7 +191,13 @@ type Run struct {
 	Excluded    int           `json:"excluded"`
 	Rejected    int           `json:"rejected"`
 	Rejects     string        `json:"rejects,omitempty"`
+	// Problems are the first rejected records of the run with their
+	// file:line and reason.
+	Problems []string `json:"problems,omitempty"`
 }
+
+// MaxRunProblems caps the problems a run keeps.
+const MaxRunProblems = 50
 
 // Change is one entry of an import run's change log for an indicator.
 type Change struct {

@@ -104,13 +104,14 @@ func (s *Set) Check(in *intel.Indicator) []intel.Decision {
 func (s *Set) Apply(in *intel.Indicator) bool {
 	in.Decisions = s.Check(in)
 	lowered, excluded := false, false
-	for _, d := range in.Decisions {
+	for i, d := range in.Decisions {
 		switch d.Action {
 		case intel.ActionExclude:
 			excluded = true
 		case intel.ActionLowerConfidence:
 			in.Flags = append(in.Flags, "cloud:"+d.List)
 			if !lowered && in.Confidence > 0 {
+				in.Decisions[i].ConfidenceBefore = in.Confidence
 				in.Confidence = max(in.Confidence-ConfidencePenalty, MinCloudConfidence)
 				lowered = true
 			}

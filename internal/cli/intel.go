@@ -38,15 +38,18 @@ Feeds are detected by content, refanged, validated (rejects are counted with a
 reason), pruned with the MISP warninglists (bogons, private and documentation
 ranges, sinkholes, public resolvers and top sites are excluded; cloud/CDN ranges
 are kept with lower confidence; dynamic DNS is flagged) and merged with history:
-earliest first seen, latest last seen, one sighting per source, expiry per source.`,
+earliest first seen, latest last seen, one sighting per source, expiry per source.
+"intel prune" re-applies changed warninglists to the whole store and "intel
+expire" re-evaluates expiry (e.g. after shortening a source's period).`,
 		Example: `  huntpack intel import threatfox_export.json urlhaus.csv
   huntpack intel ls --family Remcos --type ip:port --active
-  huntpack intel why sls.in.net`,
+  huntpack intel why sls.in.net
+  huntpack intel prune --warninglists ~/misp-warninglists/lists`,
 	}
 	cmd.PersistentFlags().String("db", "", "intel database file (default $XDG_DATA_HOME/huntpack/intel.db)")
 	for _, f := range []func(context.Context, Env) *cobra.Command{
 		newIntelImportCmd, newIntelFetchCmd, newIntelLsCmd, newIntelExportCmd, newIntelShowCmd,
-		newIntelStatsCmd, newIntelWhyCmd, newIntelRunsCmd,
+		newIntelStatsCmd, newIntelWhyCmd, newIntelRunsCmd, newIntelPruneCmd, newIntelExpireCmd,
 	} {
 		cmd.AddCommand(f(ctx, env))
 	}
@@ -294,8 +297,12 @@ func intelImportResult(ctx context.Context, env Env, st *store.Store, wl *warnli
 	for _, p := range res.Problems {
 		fmt.Fprintf(env.Stderr, "huntpack: %s\n", export.Visible(p.String()))
 	}
+	probs := make([]string, len(res.Problems))
+	for i, p := range res.Problems {
+		probs[i] = p.String()
+	}
 	r, err := st.Import(ctx, store.ImportRequest{Source: source, Origin: origin, Format: string(res.Format),
-		Indicators: res.Indicators, Rejected: res.Rejected, ExpireAfter: expire, Now: env.now()})
+		Indicators: res.Indicators, Rejected: res.Rejected, Problems: probs, ExpireAfter: expire, Now: env.now()})
 	if err != nil {
 		return intelImportSummary{}, err
 	}
@@ -806,6 +813,9 @@ type intelWhyReport struct {
 	Findings   []warnlist.Finding `json:"findings"`
 	Verdict    string             `json:"verdict"`
 	Stored     []intelShowEntry   `json:"stored"`
+	// StoredWhy compares, per stored record, the pruning verdict the
+	// store holds with today's lists and explains its expiry.
+	StoredWhy []intelWhyStored `json:"stored_why"`
 }
 
 func runIntelWhy(cmd *cobra.Command, env Env, o intelPruneOptions, format, value string) error {
@@ -837,12 +847,22 @@ func runIntelWhy(cmd *cobra.Command, env Env, o intelPruneOptions, format, value
 	if err != nil {
 		return withCode(ExitBackend, err)
 	}
+	rep.StoredWhy = []intelWhyStored{}
 	for _, r := range recs {
 		ch, err := st.Changes(cmd.Context(), r.ID)
 		if err != nil {
 			return withCode(ExitBackend, err)
 		}
 		rep.Stored = append(rep.Stored, intelShowEntry{Record: r, Changes: ch})
+		probe := r.Indicator
+		probe.Confidence, probe.Flags, probe.Decisions = r.ConfidenceBeforePruning(), nil, nil
+		wl.Apply(&probe)
+		w := intelWhyStored{Value: r.Value}
+		w.Verdict, w.Stale = intelStoredVerdict(&r, &probe)
+		if w.Expiry, err = intelExpiryLines(cmd.Context(), st, &r); err != nil {
+			return withCode(ExitBackend, err)
+		}
+		rep.StoredWhy = append(rep.StoredWhy, w)
 	}
 	return writeIntelWhy(env.Stdout, format, rep)
 }
@@ -888,8 +908,11 @@ func writeIntelWhy(w io.Writer, format string, rep intelWhyReport) error {
 	if len(rep.Stored) == 0 {
 		fmt.Fprintln(w, "store:     not stored")
 	}
-	for _, e := range rep.Stored {
+	for i, e := range rep.Stored {
 		fmt.Fprintln(w, "store:")
+		if i < len(rep.StoredWhy) {
+			printIntelWhyStored(w, rep.StoredWhy[i])
+		}
 		printIntelShow(w, e)
 	}
 	return nil
