@@ -96,6 +96,9 @@ func withDefaults(o BuildOptions, iocs []IOC) BuildOptions {
 	if o.Source == "" {
 		o.Source = sourceNames(iocs)
 	}
+	// Feed text reaches titles, comments and the README: runes Load
+	// refuses become U+FFFD (see checkText).
+	o.ID, o.Title, o.Family, o.Source = scrubText(o.ID), scrubText(o.Title), scrubText(o.Family), scrubText(o.Source)
 	if o.Title == "" {
 		o.Title = strings.TrimSpace(fmt.Sprintf("%s IOC hunt (%s)", o.Family, o.Source))
 	}
@@ -189,6 +192,7 @@ func canonical(i IOC) (IOC, error) {
 	if unsafeValue(i.Value) {
 		return i, ErrUnsafeValue
 	}
+	scrubMeta(&i)
 	switch KindOf(i.Type) {
 	case KindIP:
 		return canonicalIP(i)

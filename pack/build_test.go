@@ -84,8 +84,7 @@ func TestBuildSample(t *testing.T) {
 
 // TestGeneratedQueriesCheck parses every generated query and checks its
 // tables and columns against the embedded schemas (Sentinel flavour, and
-// Defender XDR for the Defender queries). UrlClickEvents has no embedded
-// schema yet, so only its parse is checked.
+// Defender XDR for the Defender queries), UrlClickEvents included.
 func TestGeneratedQueriesCheck(t *testing.T) {
 	p := buildSample(t)
 	for _, q := range p.Queries {

@@ -165,6 +165,9 @@ type genInput struct {
 	Lookback   string
 	IOCs       []IOC
 	Exclusions []Exclusion
+	// Watchlist, when set, is the alias of a Sentinel watchlist the
+	// query reads its IOCs from (IOCs is then unused).
+	Watchlist string
 }
 
 // Generate renders one query. It returns the KQL and the exclusion
@@ -191,9 +194,10 @@ func generate(in genInput) (string, []ExclusionStatus) {
 	return b.String(), statuses
 }
 
-// commentSafe keeps a comment on one line.
+// commentSafe keeps a comment on one line and free of the control
+// characters Load refuses (they become U+FFFD).
 func commentSafe(s string) string {
-	return strings.NewReplacer("\r", " ", "\u2028", " ", "\u2029", " ").Replace(s)
+	return scrubText(strings.NewReplacer("\r", " ", "\u2028", " ", "\u2029", " ").Replace(s))
 }
 
 func source(t Target) string {
@@ -249,8 +253,14 @@ func genIP(b *strings.Builder, in genInput, excl []string) {
 			ips = append(ips, i.Value)
 		}
 	}
-	writeDatatable(b, "IOCIP:string, IOCPort:int, IOCFirstSeen:datetime", rows)
-	fmt.Fprintf(b, "let IOCIPs = %s;\n", KQLDynamicStrings(ips))
+	if in.Watchlist != "" {
+		watchlistIOCs(b, in.Watchlist, []string{TypeIPPort, TypeIPv4, TypeIPv6},
+			"IOCIP = tostring(['value']), IOCPort = toint(['port']), IOCFirstSeen = todatetime(['first_seen'])")
+		b.WriteString("let IOCIPs = toscalar(IOCs | summarize make_set(IOCIP));\n")
+	} else {
+		writeDatatable(b, "IOCIP:string, IOCPort:int, IOCFirstSeen:datetime", rows)
+		fmt.Fprintf(b, "let IOCIPs = %s;\n", KQLDynamicStrings(ips))
+	}
 	b.WriteString("let IOCByIPPort = IOCs\n    | where IOCPort > 0\n    | summarize ExactFirstSeen = min(IOCFirstSeen) by IOCIP, IOCPort;\n")
 	b.WriteString("let IOCByIP = IOCs\n    | summarize IPFirstSeen = min(IOCFirstSeen), IOCPorts = make_set_if(IOCPort, IOCPort > 0) by IOCIP;\n")
 	b.WriteString(source(t) + "\n")
@@ -322,13 +332,19 @@ func valueRows(iocs []IOC, value func(IOC) string) ([]string, []string) {
 
 func genDomain(b *strings.Builder, in genInput, excl []string) {
 	t := in.Target
-	rows, doms := valueRows(in.IOCs, func(i IOC) string { return i.Value })
-	writeDatatable(b, "IOC:string, IOCFirstSeen:datetime", rows)
-	fmt.Fprintf(b, "let IOCDomains = %s;\n", KQLDynamicStrings(doms))
-	// Longer domains first, so the most specific IOC wins at equal start.
-	sorted := append([]string(nil), doms...)
-	sort.SliceStable(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
-	fmt.Fprintf(b, "let IOCDomainRegex = %s;\n", KQLString(`(?:^|\.)(`+RegexAlternation(sorted)+`)\.?$`))
+	if in.Watchlist != "" {
+		watchlistIOCs(b, in.Watchlist, []string{TypeDomain},
+			"IOC = tolower(tostring(['value'])), IOCFirstSeen = todatetime(['first_seen'])")
+		b.WriteString("let IOCDomains = toscalar(IOCs | summarize make_set(IOC));\n")
+	} else {
+		rows, doms := valueRows(in.IOCs, func(i IOC) string { return i.Value })
+		writeDatatable(b, "IOC:string, IOCFirstSeen:datetime", rows)
+		fmt.Fprintf(b, "let IOCDomains = %s;\n", KQLDynamicStrings(doms))
+		// Longer domains first, so the most specific IOC wins at equal start.
+		sorted := append([]string(nil), doms...)
+		sort.SliceStable(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+		fmt.Fprintf(b, "let IOCDomainRegex = %s;\n", KQLString(`(?:^|\.)(`+RegexAlternation(sorted)+`)\.?$`))
+	}
 	b.WriteString(source(t) + "\n")
 	fmt.Fprintf(b, "| where %s > ago(%s)\n", t.TimeCol, LookbackParam)
 	var ors []string
@@ -341,6 +357,10 @@ func genDomain(b *strings.Builder, in genInput, excl []string) {
 		host := "tolower(" + c.Col + ")"
 		if c.URL {
 			host = fmt.Sprintf("tolower(extract(%s, 1, %s))", KQLString(hostRegex), c.Col)
+		}
+		if in.Watchlist != "" {
+			watchlistDomainMatch(b, k+1, host)
+			continue
 		}
 		fmt.Fprintf(b, "| extend Match%d = extract(IOCDomainRegex, 1, %s)\n", k+1, host)
 	}
@@ -389,21 +409,27 @@ func urlKeyKQL(expr string) string {
 
 func genURL(b *strings.Builder, in genInput, excl []string) {
 	t := in.Target
-	rows, _ := valueRows(in.IOCs, func(i IOC) string { return i.Value })
-	writeDatatable(b, "IOC:string, IOCFirstSeen:datetime", rows, "| extend UrlKey = "+urlKeyKQL("IOC"))
-	var hosts []string
-	seen := map[string]bool{}
-	for _, i := range in.IOCs {
-		h := urlHost(i.Value)
-		if h == "" {
-			h = i.Value
+	if in.Watchlist != "" {
+		watchlistIOCs(b, in.Watchlist, []string{TypeURL},
+			"IOC = tostring(['value']), IOCFirstSeen = todatetime(['first_seen'])\n    | extend UrlKey = "+urlKeyKQL("IOC"))
+		fmt.Fprintf(b, "let IOCUrlHosts = toscalar(IOCs | extend H = tolower(extract(%s, 1, IOC)) | summarize make_set(H));\n", KQLString(hostRegex))
+	} else {
+		rows, _ := valueRows(in.IOCs, func(i IOC) string { return i.Value })
+		writeDatatable(b, "IOC:string, IOCFirstSeen:datetime", rows, "| extend UrlKey = "+urlKeyKQL("IOC"))
+		var hosts []string
+		seen := map[string]bool{}
+		for _, i := range in.IOCs {
+			h := urlHost(i.Value)
+			if h == "" {
+				h = i.Value
+			}
+			if !seen[h] {
+				seen[h] = true
+				hosts = append(hosts, h)
+			}
 		}
-		if !seen[h] {
-			seen[h] = true
-			hosts = append(hosts, h)
-		}
+		fmt.Fprintf(b, "let IOCUrlHosts = %s;\n", KQLDynamicStrings(hosts))
 	}
-	fmt.Fprintf(b, "let IOCUrlHosts = %s;\n", KQLDynamicStrings(hosts))
 	b.WriteString(source(t) + "\n")
 	fmt.Fprintf(b, "| where %s > ago(%s)\n", t.TimeCol, LookbackParam)
 	var ors []string
@@ -420,13 +446,23 @@ func genURL(b *strings.Builder, in genInput, excl []string) {
 
 func genHash(b *strings.Builder, in genInput, excl []string) {
 	t := in.Target
-	rows, _ := valueRows(in.IOCs, func(i IOC) string { return strings.ToLower(i.Value) })
-	writeDatatable(b, "IOC:string, IOCFirstSeen:datetime", rows)
 	want := map[string]bool{}
-	var hashes []string
-	for _, i := range in.IOCs {
-		want[hashColumn(i.Type)] = true
-		hashes = append(hashes, strings.ToLower(i.Value))
+	if in.Watchlist != "" {
+		watchlistIOCs(b, in.Watchlist, []string{TypeMD5, TypeSHA1, TypeSHA256},
+			"IOC = tolower(tostring(['value'])), IOCFirstSeen = todatetime(['first_seen'])")
+		b.WriteString("let IOCHashes = toscalar(IOCs | summarize make_set(IOC));\n")
+		for _, c := range t.hashCols {
+			want[c] = true // the watchlist may hold any hash type
+		}
+	} else {
+		rows, _ := valueRows(in.IOCs, func(i IOC) string { return strings.ToLower(i.Value) })
+		writeDatatable(b, "IOC:string, IOCFirstSeen:datetime", rows)
+		var hashes []string
+		for _, i := range in.IOCs {
+			want[hashColumn(i.Type)] = true
+			hashes = append(hashes, strings.ToLower(i.Value))
+		}
+		fmt.Fprintf(b, "let IOCHashes = %s;\n", KQLDynamicStrings(hashes))
 	}
 	var cols []string
 	for _, c := range t.hashCols {
@@ -434,7 +470,6 @@ func genHash(b *strings.Builder, in genInput, excl []string) {
 			cols = append(cols, c)
 		}
 	}
-	fmt.Fprintf(b, "let IOCHashes = %s;\n", KQLDynamicStrings(hashes))
 	b.WriteString(source(t) + "\n")
 	fmt.Fprintf(b, "| where %s > ago(%s)\n", t.TimeCol, LookbackParam)
 	var ors []string

@@ -40,7 +40,11 @@ func LoadFS(fsys fs.FS, name string) (*Pack, error) {
 		if err := readQueryFiles(fsys, name, p); err != nil {
 			return nil, err
 		}
-		if err := p.Validate(); err != nil {
+		var root yaml.Node
+		if yaml.Unmarshal(b, &root) != nil {
+			root = yaml.Node{}
+		}
+		if err := p.validate(&root); err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.Join(name, ManifestFile), err)
 		}
 		return p, nil
@@ -105,7 +109,11 @@ func cleanRel(p string) (string, error) {
 // unique, every query has KQL, query files inside the pack, IOC keys and
 // exclusion ids that queries reference exist, exclusion fields and
 // operators known.
-func (p *Pack) Validate() error {
+func (p *Pack) Validate() error { return p.validate(nil) }
+
+// validate is Validate; root, when not nil, is the parsed pack.yaml,
+// which gives errors about its fields their line numbers.
+func (p *Pack) validate(root *yaml.Node) error {
 	var errs []error
 	add := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf(format, args...))
@@ -114,6 +122,10 @@ func (p *Pack) Validate() error {
 		add("pack id is empty")
 	}
 	keys := map[string]bool{}
+	errs = append(errs, p.checkText(root)...)
+	if len(p.Queries) == 0 {
+		errs = append(errs, missingQueries(root))
+	}
 	for i, ioc := range p.IOCs {
 		if ioc.Type == "" || ioc.Value == "" {
 			add("iocs[%d]: type and value are required", i)

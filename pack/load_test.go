@@ -112,6 +112,16 @@ func TestLoadErrors(t *testing.T) {
 		{name: "bad field", yaml: "id: x\nexclusions:\n  - {id: e, scenario: s, field: process.nam, operator: equals, value: v}\nqueries: []\n", want: `unknown field "process.nam"`},
 		{name: "bad op", yaml: "id: x\nexclusions:\n  - {id: e, scenario: s, field: process.name, operator: like, value: v}\nqueries: []\n", want: `unknown operator "like"`},
 		{name: "newer version", yaml: "version: 99\nid: x\nqueries: []\n", want: "format version 99 is newer"},
+		{name: "control char in ioc value", yaml: "id: x\niocs:\n  - type: domain\n    value: \"evil\\u0007.example\"\nqueries:\n  - {id: a, kql: T}\n",
+			want: `line 4: iocs[0].value holds control character U+0007 at byte 4: "evil\a.example"`},
+		{name: "escape in ioc tag", yaml: "id: x\niocs:\n  - type: domain\n    value: evil.example\n    tags: [ok, \"\\e[31m\"]\nqueries:\n  - {id: a, kql: T}\n",
+			want: `line 5: iocs[0].tags[1] holds control character U+001B at byte 0`},
+		{name: "control char in exclusion value", yaml: "id: x\nexclusions:\n  - {id: e, scenario: s, field: process.name, operator: equals, value: \"a\\u0000b\"}\nqueries:\n  - {id: a, kql: T}\n",
+			want: `line 3: exclusions[0].value holds control character U+0000 at byte 1`},
+		{name: "line separator in query title", yaml: "id: x\nqueries:\n  - id: a\n    title: \"a\\u2028b\"\n    kql: T\n",
+			want: `line 4: queries[0].title holds control character U+2028`},
+		{name: "empty queries", yaml: "id: x\nqueries: []\n", want: "line 2: queries: the list is empty (a pack needs at least one query)"},
+		{name: "missing queries", yaml: "id: x\niocs:\n  - type: domain\n    value: evil.example\n", want: "queries: missing (the file ends at line 4: truncated?)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -109,6 +109,7 @@ type Selection struct {
 	MinConfidence int       `yaml:"min_confidence,omitempty"`
 	Types         []string  `yaml:"types,omitempty"`
 	Sources       []string  `yaml:"sources,omitempty"`
+	Tag           string    `yaml:"tag,omitempty"`   // only IOCs carrying this feed tag
 	Store         string    `yaml:"store,omitempty"` // file name of the store, informational
 }
 

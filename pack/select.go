@@ -34,6 +34,9 @@ type SelectOptions struct {
 	Types []string
 	// Source keeps indicators with a sighting from this feed.
 	Source string
+	// Tag keeps indicators carrying this tag (case-insensitive), e.g.
+	// URLhaus's "RemcosRAT" on URLs that name no family.
+	Tag string
 	// Now is the reference time for Since.
 	Now time.Time
 	// StorePath is the store's path; its base name is recorded in the
@@ -87,7 +90,7 @@ func Select(ctx context.Context, q Querier, opts SelectOptions) (*Selected, erro
 }
 
 func filterFor(o SelectOptions) (store.Filter, error) {
-	f := store.Filter{Family: o.Family, MinConfidence: o.MinConfidence, Source: o.Source, Now: o.Now}
+	f := store.Filter{Family: o.Family, MinConfidence: o.MinConfidence, Source: o.Source, Tag: o.Tag, Now: o.Now}
 	if o.Since > 0 {
 		f.Since = o.Now.Add(-o.Since)
 	}
@@ -116,7 +119,7 @@ func typeNames() string {
 }
 
 func selectionFor(o SelectOptions, f store.Filter) *Selection {
-	s := &Selection{Family: o.Family, Since: o.SinceText, From: f.Since.UTC(), MinConfidence: o.MinConfidence, Store: filepath.Base(o.StorePath)}
+	s := &Selection{Family: o.Family, Since: o.SinceText, From: f.Since.UTC(), MinConfidence: o.MinConfidence, Tag: o.Tag, Store: filepath.Base(o.StorePath)}
 	if f.Since.IsZero() {
 		s.From = time.Time{}
 	}

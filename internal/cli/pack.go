@@ -36,10 +36,10 @@ store; "pack render" writes a pack's queries and IOCs in other formats.`,
 
 // packBuildFlags are the flags of "pack build".
 type packBuildFlags struct {
-	db, family, since, source, out, lookback, exclusions, id, title, description string
-	minConfidence, maxQueryChars                                                 int
-	types, tables, formats                                                       []string
-	noExclusions, force                                                          bool
+	db, family, since, source, tag, out, lookback, exclusions, id, title, description, watchlist string
+	minConfidence, maxQueryChars                                                                 int
+	types, tables, formats                                                                       []string
+	noExclusions, force                                                                          bool
 }
 
 func newPackBuildCmd(ctx context.Context, env Env) *cobra.Command {
@@ -53,13 +53,18 @@ table (ip:port/IPs: CommonSecurityLog, DeviceNetworkEvents, _Im_NetworkSession;
 domains: DnsEvents, DeviceNetworkEvents, _Im_Dns, CommonSecurityLog; URLs:
 CommonSecurityLog, DeviceNetworkEvents, UrlClickEvents; hashes: DeviceFileEvents,
 DeviceProcessEvents). IOC lists that would make a query longer than
---max-query-chars are split over several queries.
+--max-query-chars (default 10000, Sentinel's analytics-rule limit) are split
+over several queries; then a watchlist variant is written too: under
+export/watchlist/, the IOC CSV to upload as a Sentinel watchlist (SearchKey =
+key) and one query per table reading it with _GetWatchlist, which has no size
+limit (--watchlist ALIAS names the watchlist and always writes it).
 
 The store is the one "huntpack intel import" fills: --db, else
 $XDG_DATA_HOME/huntpack/intel.db, else ~/.local/share/huntpack/intel.db.`,
 		Example: `  huntpack pack build --family Remcos
   huntpack pack build --family Remcos --since 30d --min-confidence 50 --types ip:port,domain -o packs/remcos
-  huntpack pack build --family AgentTesla --exclusions my-fps.yaml --format sentinel-hunting,stix`,
+  huntpack pack build --family AgentTesla --exclusions my-fps.yaml --format sentinel-hunting,stix
+  huntpack pack build --tag RemcosRAT --source urlhaus --id remcos-urlhaus`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := intelDBPath(cmd, env)
@@ -77,6 +82,7 @@ $XDG_DATA_HOME/huntpack/intel.db, else ~/.local/share/huntpack/intel.db.`,
 	f.IntVar(&fl.minConfidence, "min-confidence", 0, "only IOCs with at least this confidence (0-100)")
 	f.StringSliceVar(&fl.types, "types", nil, "only these IOC types: ip:port, ipv4, ipv6, domain, url, md5, sha1, sha256")
 	f.StringVar(&fl.source, "source", "", "only IOCs reported by this feed, e.g. threatfox")
+	f.StringVar(&fl.tag, "tag", "", "only IOCs carrying this feed tag, e.g. RemcosRAT (URLhaus tags URLs, it names no family)")
 	f.StringVarP(&fl.out, "output", "o", "", "pack folder to write (default ./<pack id>)")
 	f.StringVar(&fl.lookback, "lookback", pack.DefaultLookback, "time window written into every query (let lookback = ...)")
 	f.StringSliceVar(&fl.tables, "tables", nil, "only queries on these tables, e.g. DnsEvents,DeviceNetworkEvents")
@@ -88,6 +94,7 @@ $XDG_DATA_HOME/huntpack/intel.db, else ~/.local/share/huntpack/intel.db.`,
 	f.StringVar(&fl.description, "description", "", "extra prose for the README (after the hypothesis)")
 	f.StringSliceVar(&fl.formats, "format", nil, "also render these formats under export/ ("+strings.Join(render.FormatNames(), ", ")+")")
 	f.BoolVar(&fl.force, "force", false, "write into an existing folder that is not a pack")
+	f.StringVar(&fl.watchlist, "watchlist", "", `write the watchlist variant (export/watchlist/: the IOC CSV and one query per table reading it with _GetWatchlist) with this alias; default: with the pack id as alias when an IOC list was split, "off" never`)
 	return cmd
 }
 
@@ -136,6 +143,11 @@ func runPackBuild(ctx context.Context, env Env, fl packBuildFlags) error {
 	if err != nil {
 		return withCode(ExitBadInput, err)
 	}
+	wl, err := packWatchlistFiles(p, fl.watchlist)
+	if err != nil {
+		return withCode(ExitBadInput, err)
+	}
+	extra = append(extra, wl...)
 	if err := p.Save(dir, extra...); err != nil {
 		return exitf(ExitBadInput, "%w", err)
 	}
@@ -184,7 +196,7 @@ func packPlainSpan(s string) bool {
 
 func packSelectOptions(env Env, fl packBuildFlags, now time.Time) (pack.SelectOptions, error) {
 	o := pack.SelectOptions{Family: fl.family, MinConfidence: fl.minConfidence, Types: fl.types,
-		Source: fl.source, Now: now, SinceText: fl.since, StorePath: fl.db}
+		Source: fl.source, Tag: fl.tag, Now: now, SinceText: fl.since, StorePath: fl.db}
 	if fl.since != "" {
 		ticks, ok := types.ParseTimeSpanLiteral(fl.since)
 		if !ok || ticks <= 0 {
@@ -253,6 +265,32 @@ func packExtraFiles(p *pack.Pack, formats []string) ([]pack.File, error) {
 	return files, nil
 }
 
+// packWatchlistFiles renders the watchlist variant: alias "" writes it
+// (alias = pack id) only when an IOC list was split, "off" never.
+func packWatchlistFiles(p *pack.Pack, alias string) ([]pack.File, error) {
+	switch {
+	case alias == "off":
+		return nil, nil
+	case alias == "" && !p.Split():
+		return nil, nil
+	case alias == "":
+		alias = p.ID
+	}
+	qs, err := pack.WatchlistQueries(p, alias)
+	if err != nil {
+		return nil, fmt.Errorf("--watchlist: %w", err)
+	}
+	csvOut, err := render.Render(p, "csv")
+	if err != nil {
+		return nil, err
+	}
+	files := []pack.File{{Path: pack.WatchlistCSVFile(p), Data: csvOut[0].Data}}
+	for _, q := range qs {
+		files = append(files, pack.File{Path: q.File, Data: []byte(q.KQL)})
+	}
+	return files, nil
+}
+
 func describeSelection(s *pack.Selection) string {
 	var p []string
 	if s.Family != "" {
@@ -269,6 +307,9 @@ func describeSelection(s *pack.Selection) string {
 	}
 	if len(s.Sources) > 0 {
 		p = append(p, "source "+strings.Join(s.Sources, ","))
+	}
+	if s.Tag != "" {
+		p = append(p, "tag "+s.Tag)
 	}
 	if len(p) == 0 {
 		return "the selection (the store is empty)"

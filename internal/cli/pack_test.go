@@ -137,3 +137,41 @@ func TestPackSinceAndExclusionsFile(t *testing.T) {
 		t.Errorf("exclusions %+v", p.Exclusions)
 	}
 }
+
+// TestPackBuildWatchlist: a pack without split lists gets no watchlist
+// variant unless asked; --watchlist ALIAS writes the IOC CSV and one
+// query per table reading it; a bad alias is refused.
+func TestPackBuildWatchlist(t *testing.T) {
+	db := packStore(t)
+	out := filepath.Join(t.TempDir(), "remcos")
+	if code, _, stderr := runPack(t, "pack", "build", "--db", db, "--family", "Remcos", "-o", out); code != 0 {
+		t.Fatalf("build: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, pack.WatchlistDir)); !os.IsNotExist(err) {
+		t.Errorf("watchlist variant written for an unsplit pack: %v", err)
+	}
+	if code, _, stderr := runPack(t, "pack", "build", "--db", db, "--family", "Remcos", "-o", out, "--watchlist", "remcos_iocs"); code != 0 {
+		t.Fatalf("build --watchlist: %s", stderr)
+	}
+	kqls, _ := filepath.Glob(filepath.Join(out, pack.WatchlistDir, "*.kql"))
+	p, err := pack.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kqls) != len(p.Queries) {
+		t.Errorf("%d watchlist queries for %d inline ones: %v", len(kqls), len(p.Queries), kqls)
+	}
+	for _, f := range kqls {
+		b, _ := os.ReadFile(f)
+		if !strings.Contains(string(b), `_GetWatchlist("remcos_iocs")`) {
+			t.Errorf("%s does not read the watchlist", f)
+		}
+	}
+	csvData, err := os.ReadFile(filepath.Join(out, pack.WatchlistCSVFile(p)))
+	if err != nil || !strings.HasPrefix(string(csvData), "key,type,value,port,threat_type,confidence,first_seen,") {
+		t.Errorf("watchlist CSV: %v %.80q", err, csvData)
+	}
+	if code, _, stderr := runPack(t, "pack", "build", "--db", db, "--family", "Remcos", "-o", out, "--watchlist", "a'b"); code != ExitBadInput || !strings.Contains(stderr, "watchlist alias") {
+		t.Errorf("bad alias: exit %d %s", code, stderr)
+	}
+}

@@ -1,6 +1,7 @@
 // Package schema embeds the column schemas of the Sentinel, Defender XDR and
 // ASIM tables huntpack knows (CommonSecurityLog, DnsEvents, Syslog, the
-// Device* tables, ASimNetworkSessionLogs, ASimDnsActivityLogs) and the CEF
+// Device* tables, UrlClickEvents, ASimNetworkSessionLogs,
+// ASimDnsActivityLogs) and the CEF
 // extension-key to CommonSecurityLog column map. The data files under
 // data/ are copies of the project's research schemas; data/README.md names
 // their sources.

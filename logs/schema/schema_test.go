@@ -21,6 +21,8 @@ func TestLookupCounts(t *testing.T) {
 		{"DeviceProcessEvents", "", 65, "TimeGenerated"},
 		{"DeviceProcessEvents", FlavourDefenderXDR, 58, "Timestamp"},
 		{"Syslog", "", 18, "TimeGenerated"},
+		{"UrlClickEvents", "", 18, "TimeGenerated"},
+		{"UrlClickEvents", FlavourDefenderXDR, 12, "Timestamp"},
 		{"ASimNetworkSessionLogs", "", 146, "TimeGenerated"},
 		{"ASimDnsActivityLogs", "", 140, "TimeGenerated"},
 		{"CommonSecurityLog", FlavourDefenderXDR, 163, "TimeGenerated"}, // falls back
@@ -52,6 +54,9 @@ func TestLookupTypes(t *testing.T) {
 		{"CommonSecurityLog", "ReceiptTime", types.String},
 		{"DeviceNetworkEvents", "AdditionalFields", types.Dynamic},
 		{"ASimNetworkSessionLogs", "DstPortNumber", types.Int},
+		{"UrlClickEvents", "Url", types.String},
+		{"UrlClickEvents", "IsClickedThrough", types.Bool},
+		{"UrlClickEvents", "UrlChain", types.String},
 	}
 	for _, tc := range tests {
 		t.Run(tc.table+"."+tc.col, func(t *testing.T) {
@@ -81,8 +86,8 @@ func TestLookupUnknownAndCopy(t *testing.T) {
 		t.Fatal("Lookup returned shared slice")
 	}
 	names := Names()
-	if len(names) != 8 {
-		t.Errorf("Names() = %v, want 8 tables", names)
+	if len(names) != 9 {
+		t.Errorf("Names() = %v, want 9 tables", names)
 	}
 }
 

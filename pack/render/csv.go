@@ -16,9 +16,12 @@ func init() {
 // CSVHeader is the header row of the CSV export.
 var CSVHeader = []string{"key", "type", "value", "port", "threat_type", "confidence", "first_seen", "last_seen", "source", "source_id", "family", "tags", "reference"}
 
-// csvIOCs writes the IOCs with their provenance. Values are exact (not
-// defanged: this file is for machines); encoding/csv quotes every field
-// holding a comma, quote or line break.
+// csvIOCs writes the IOCs with their provenance. The key and value cells
+// are exact (not defanged: a Sentinel watchlist matches on them; a
+// canonical IOC value never starts with a formula character). Every
+// other cell is neutralised against spreadsheet formula injection
+// (csvCell); encoding/csv quotes every field holding a comma, quote or
+// line break.
 func csvIOCs(p *pack.Pack) ([]Output, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -34,8 +37,8 @@ func csvIOCs(p *pack.Pack) ([]Output, error) {
 		if i.Confidence > 0 {
 			conf = strconv.Itoa(i.Confidence)
 		}
-		rec := []string{i.Key(), i.Type, i.Value, port, i.ThreatType, conf, rfc3339(i.FirstSeen), rfc3339(i.LastSeen),
-			i.Source, i.SourceID, i.Family, strings.Join(i.Tags, ";"), i.Reference}
+		rec := []string{i.Key(), csvCell(i.Type), i.Value, port, csvCell(i.ThreatType), conf, rfc3339(i.FirstSeen), rfc3339(i.LastSeen),
+			csvCell(i.Source), csvCell(i.SourceID), csvCell(i.Family), csvCell(strings.Join(i.Tags, ";")), csvCell(i.Reference)}
 		if err := w.Write(rec); err != nil {
 			return nil, err
 		}
@@ -45,4 +48,18 @@ func csvIOCs(p *pack.Pack) ([]Output, error) {
 		return nil, err
 	}
 	return []Output{{Path: p.ID + "-iocs.csv", Data: b.Bytes()}}, nil
+}
+
+// csvCell neutralises a cell a spreadsheet would evaluate as a formula,
+// as OWASP's CSV injection guidance says: a cell starting with '=', '+',
+// '-', '@', tab or carriage return gets a leading single quote (numbers
+// such as "-1" are left alone). Excel, LibreOffice and Google Sheets then
+// show the text instead of running it.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return "'" + s
+		}
+	}
+	return s
 }

@@ -82,6 +82,9 @@ func selectionText(s *pack.Selection) string {
 	if len(s.Sources) > 0 {
 		p = append(p, "sources "+mdText(strings.Join(s.Sources, ", ")))
 	}
+	if s.Tag != "" {
+		p = append(p, "tag "+mdText(s.Tag))
+	}
 	if len(p) == 0 {
 		return "the intel store"
 	}
@@ -260,6 +263,11 @@ func (m *mdWriter) queries(p *pack.Pack) {
 		m.f("| %d | %s | %s | %s | %d | %s |\n", n+1, mdCode(q.File), mdText(q.Table), platformText(q.Platform), len(q.IOCs), mdText(q.Title))
 	}
 	m.s("\n")
+	if p.Split() {
+		m.f("IOC lists longer than the inline limit (a query stays under %d characters, Sentinel's analytics-rule limit) are split into parts. ", pack.DefaultMaxQueryChars)
+		m.f("For any IOC count, `huntpack pack build` also writes a watchlist variant under %s: one query per table reading the IOCs with `_GetWatchlist(\"%s\")` from the watchlist %s (upload it with SearchKey = `key`).\n\n",
+			mdCode(pack.WatchlistDir+"/"), mdText(p.ID), mdCode(pack.WatchlistCSVFile(p)))
+	}
 	for n, q := range p.Queries {
 		m.f("### %d. %s\n\n", n+1, mdText(q.Title))
 		if q.Description != "" {

@@ -661,3 +661,42 @@ func TestREADMEGolden(t *testing.T) {
 		t.Errorf("README differs from %s (run with -update and review the diff)", path)
 	}
 }
+
+// TestCSVFormulaInjection: descriptive cells starting with a formula
+// character are prefixed with a single quote (OWASP CSV injection); key
+// and value stay exact for the watchlist; numbers and plain text are
+// untouched.
+func TestCSVFormulaInjection(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`=HYPERLINK("http://evil.example","x")`, `'=HYPERLINK("http://evil.example","x")`},
+		{"+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"},
+		{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
+		{"@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"},
+		{"\t=1+1", "'\t=1+1"},
+		{"\r=1+1", "'\r=1+1"},
+		{"-1", "-1"},
+		{"+1.5", "+1.5"},
+		{"Remcos", "Remcos"},
+		{"a=b", "a=b"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			p := &pack.Pack{ID: "x", IOCs: []pack.IOC{{Type: pack.TypeDomain, Value: "evil.example", Family: tc.in,
+				Tags: []string{tc.in}, Reference: tc.in, Source: tc.in, SourceID: tc.in, ThreatType: tc.in}}}
+			recs, err := csv.NewReader(bytes.NewReader(render(t, p, "csv")[0].Data)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := recs[1]
+			if row[0] != "evil.example" || row[2] != "evil.example" {
+				t.Errorf("key/value changed: %q %q", row[0], row[2])
+			}
+			for _, col := range []int{4, 8, 9, 10, 11, 12} {
+				if row[col] != tc.want {
+					t.Errorf("%s = %q, want %q", CSVHeader[col], row[col], tc.want)
+				}
+			}
+		})
+	}
+}
