@@ -59,7 +59,7 @@ counted; --strict makes the first one fatal.`,
 	f.StringVarP(&o.file, "file", "f", "", "read the query from this .kql file")
 	f.BoolVar(&o.strict, "strict", false, "fail on the first malformed data row")
 	f.IntVar(&o.maxRows, "max-rows", 0, "cap on result rows per table (0: no cap)")
-	f.StringVar(&o.maxMemory, "max-memory", "", "cap on memory for joins, summarize and sort (e.g. 2GB)")
+	f.StringVar(&o.maxMemory, "max-memory", "", "cap on the memory a query holds: joins, summarize, sort, mv-expand, make_set... (e.g. 2GB)")
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the query after this long (e.g. 30s)")
 	return cmd
 }

@@ -25,9 +25,15 @@ type Options struct {
 	// From and To bound TimeGenerated/Timestamp of scanned catalog
 	// tables (From inclusive, To exclusive); zero means unbounded.
 	From, To time.Time
-	// MaxMemory bounds (in bytes, approximately) what blocking operators
-	// (sort, summarize, join, distinct, materialize) may hold; 0 means
-	// unlimited. Exceeding it fails the query with ErrMemoryLimit.
+	// MaxMemory bounds (in bytes, approximately: string and dynamic
+	// sizes included, large arrays sampled) what the query holds: sort,
+	// summarize (make_set/make_list/... state included), distinct, join
+	// and lookup sides, materialize, buffered inputs of blocking
+	// operators, the result, and the batches in flight of operators that
+	// explode rows (join output, mv-expand, mv-apply, extend of dynamic
+	// values); 0 means unlimited. Exceeding it fails the query with an
+	// error naming the operator and its position that wraps
+	// ErrMemoryLimit.
 	MaxMemory int64
 	// MaxRows caps the rows of each result table; 0 means unlimited.
 	// Truncation is reported in Result.Notes.

@@ -214,7 +214,7 @@ func batchBytes(b *types.Batch) int64 {
 				n += 16 + int64(len(s))
 			}
 		default:
-			n += 48 * int64(len(c.Dyns))
+			n += limColBytes(c) // dynamic sizes, sampled (limits.go)
 		}
 	}
 	return n

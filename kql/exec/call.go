@@ -137,6 +137,9 @@ func (p *planner) special(name string, x *syntax.CallExpr, en *env) (*cexpr, boo
 			return nil, true, errAt(x.Loc, "toscalar() takes one argument")
 		}
 		if !p.isTabular(x.Args[0], en.sc) {
+			if c, ok := p.plugScalarOnce(x.Args[0], en); ok {
+				return c, true, nil
+			}
 			c, err := p.expr(x.Args[0], en)
 			return c, true, err
 		}
@@ -166,7 +169,7 @@ func (p *planner) special(name string, x *syntax.CallExpr, en *env) (*cexpr, boo
 	case "materialize", "table":
 		return nil, true, errAt(x.Loc, "%s() returns a table and cannot be used as a scalar", name)
 	}
-	return nil, false, nil
+	return p.plugSpecial(name, x, en)
 }
 
 // packAll builds a bag of all input columns (pack_all([ignore_nulls])).

@@ -50,28 +50,46 @@
 // mv-expand (bagexpansion, with_itemindex, to typeof, limit), mv-apply,
 // parse and parse-where (simple, regex, relaxed), parse-kv (delimiters,
 // quotes, escape, greedy, regex), make-series (default fill, kind=nonempty),
-// evaluate bag_unpack and ipv4_lookup, search (as a source over listed
+// evaluate (bag_unpack, ipv4_lookup, ipv6_lookup, sliding_window_counts,
+// activity_counts_metrics, active_users_count, activity_metrics,
+// new_activity_metrics, rolling_percentile, dcount_intersect, rows_near,
+// schema_merge; an output schema `: ([*,] col:type, ...)` shapes the
+// result), reduce (SLCT-style patterns, kind=source), search (as a source over listed
 // or all tables, with $table, and piped), project-by-names, serialize,
 // sample (reservoir, fixed seed), sample-distinct, getschema, as, invoke,
 // render (ignored with a note).
 //
 // Scalars: all kql/funcs functions, plus the ones that need the engine:
 // not, toscalar, pack_all, column_ifexists, column_names_of, row_number,
-// prev, next, row_cumsum, row_rank_dense, row_rank_min; in/!in/in~/!in~ over lists,
+// prev, next, row_cumsum, row_rank_dense, row_rank_min, row_window_session,
+// assert, bag_pack_columns, bin_auto, estimate_data_size, hll_merge (scalar
+// form); in/!in/in~/!in~ over lists,
 // dynamic arrays and subqueries; has_any/has_all; between; * has "x".
 //
 // Also: partition by Col (subquery) (not the legacy { } form); scan with
-// with_match_id, declare, order by and Kusto's step matching logic (not
-// scan's partition by; per-step output= is not parsed yet).
+// with_match_id, declare, order by, per-step output=all|last|none and
+// Kusto's step matching logic (not scan's partition by).
 //
 // find (project, project-smart with pack_, withsource) is supported too,
 // and fork / facet as the last operator of a statement (one result table
 // per branch, named by the branch or GenericResult_<i>; facet gives the
 // with-subquery result, then a count per value of each column).
 //
-// Not supported (planning error naming the construct): reduce, graph
-// operators, other evaluate plugins,
-// cross-cluster/database references.
+// Graph semantics (graph.go has the details): make-graph (node tables,
+// with_node_id, partitioned-by), graph-match (cycles=, several sequences,
+// variable-length edges), graph-shortest-paths, graph-to-table,
+// graph-mark-components, and all/any/map/inner_nodes/node_degree_in/
+// node_degree_out/node_id/labels.
+//
+// Geospatial functions: the geo_* shape functions (golang/geo, spherical
+// Earth), S2 and geohash cells, and H3 cells through uber/h3-go in cgo
+// builds (a CGO_ENABLED=0 build refuses them with a clear error).
+// geo_info_from_ip_address needs a GeoIP database huntpack does not ship
+// and is refused at planning time.
+//
+// Not supported (planning error naming the construct): the python and r
+// plugins (they need Kusto's sandbox), graph-merge and persistent graph
+// models, cross-cluster/database references.
 //
 // Options.MaxRows stops each result after MaxRows+1 rows (a note says it
 // was truncated); Options.From/To filter TimeGenerated or Timestamp of
@@ -99,9 +117,12 @@
 // typed loops. Operators are push-based nodes: a source calls the next
 // operator's emit function with batches; streaming operators (where,
 // project, extend, take, mv-expand, parse) keep no state beyond the batch,
-// so memory stays bounded; blocking operators (sort, top, summarize, join,
-// distinct, materialize) account for what they hold against
-// Options.MaxMemory. Catalog scans run with ScanOptions.Concurrent (every
+// so memory stays bounded; what operators hold is charged against
+// Options.MaxMemory: sort, top, summarize and aggregate state (make_set,
+// make_list, make_bag, dcount, percentiles), join and lookup build sides
+// and buffered rows (join output streams in chunks), mv-expand/mv-apply
+// and per-row dynamic values, materialize, graphs and the result itself.
+// Long loops check the context (--timeout, Ctrl-C) per batch or chunk. Catalog scans run with ScanOptions.Concurrent (every
 // stateful operator serialises its own state) and receive the columns the
 // pipeline needs (projection push-down) and a raw-text pre-filter derived
 // from a leading where (in, in~, has_any, has, ==, =~, contains on string

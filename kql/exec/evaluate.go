@@ -8,13 +8,43 @@ import (
 	"github.com/huntpack/huntpack/kql/types"
 )
 
-// evaluate plans `evaluate plugin(...)`: bag_unpack and ipv4_lookup.
+// evaluate plans `evaluate plugin(...) [: (schema)]`: bag_unpack, the IP
+// and geo lookups, and the analytics plugins of plugins_*.go.
 func (p *planner) evaluate(o *syntax.EvaluateOp, in node, sc *scope) (node, error) {
+	if o.Schema != nil {
+		return p.plugWithSchema(o, in, sc)
+	}
 	switch callName(o.Call) {
 	case "bag_unpack":
 		return p.bagUnpack(o.Call, in, sc)
 	case "ipv4_lookup":
 		return p.ipv4Lookup(o.Call, in, sc)
+	case "sliding_window_counts":
+		return p.slidingWindowCounts(o.Call, in, sc)
+	case "activity_counts_metrics":
+		return p.activityCountsMetrics(o.Call, in, sc)
+	case "active_users_count":
+		return p.activeUsersCount(o.Call, in, sc)
+	case "activity_metrics":
+		return p.activityMetrics(o.Call, in, sc)
+	case "new_activity_metrics":
+		return p.newActivityMetrics(o.Call, in, sc)
+	case "rolling_percentile":
+		return p.rollingPercentile(o.Call, in, sc)
+	case "dcount_intersect":
+		return p.dcountIntersect(o.Call, in, sc)
+	case "ipv6_lookup":
+		return p.ipv6Lookup(o.Call, in, sc)
+	case "rows_near":
+		return p.rowsNear(o.Call, in, sc)
+	case "schema_merge":
+		return p.schemaMerge(o.Call, in, sc)
+	case "python", "r":
+		return nil, errAt(o.Loc, "evaluate %s runs code in Kusto's sandbox and is not supported by the local engine (run the query on ADX)", callName(o.Call))
+	case "geo_polygon_lookup":
+		return p.geoLookup(o.Call, in, sc, false)
+	case "geo_line_lookup":
+		return p.geoLookup(o.Call, in, sc, true)
 	}
 	return nil, errAt(o.Loc, "evaluate %s is not supported", callName(o.Call))
 }

@@ -2,7 +2,6 @@ package exec
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/huntpack/huntpack/kql/syntax"
 	"github.com/huntpack/huntpack/kql/types"
@@ -92,40 +91,10 @@ func (p *planner) sideExpr(e syntax.Expr, ls, rs types.Schema, sc *scope) (*cexp
 	return nil, "", errAt(e.Span(), "expected $left.Column or $right.Column")
 }
 
-// hashTable indexes the rows of a batch by key.
-type hashTable struct {
-	b    *types.Batch
-	rows map[string][]int
-}
-
-func buildHash(b *types.Batch, keys []*cexpr) *hashTable {
-	h := &hashTable{b: b, rows: map[string][]int{}}
-	cols := evalAll(keys, b)
-	var buf []byte
-	for r := 0; r < b.Len; r++ {
-		buf = appendRowKey(buf[:0], cols, r)
-		h.rows[string(buf)] = append(h.rows[string(buf)], r)
-	}
-	return h
-}
-
 func evalAll(es []*cexpr, b *types.Batch) []*types.Column {
 	out := make([]*types.Column, len(es))
 	for i, e := range es {
 		out[i] = e.eval(b)
-	}
-	return out
-}
-
-// gatherNullable gathers rows; index -1 gives a null.
-func gatherNullable(c *types.Column, idx []int) *types.Column {
-	out := types.NewColumn(c.Type, len(idx))
-	for _, i := range idx {
-		if i < 0 {
-			out.AppendNull()
-		} else {
-			out.Append(c.Value(i))
-		}
 	}
 	return out
 }
@@ -149,7 +118,7 @@ func (p *planner) join(o *syntax.JoinOp, in node, sc *scope) (node, error) {
 	if o.Where {
 		return nil, errAt(o.Loc, "join ... where is not supported; use on $left.a == $right.b")
 	}
-	right, err := p.tabular(o.Right, sc)
+	right, err := p.joinRight(o.Right, o.On, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -179,136 +148,15 @@ func (p *planner) join(o *syntax.JoinOp, in node, sc *scope) (node, error) {
 	default:
 		out = joinSchema(ls, rs)
 	}
-	j := &joinRun{kind: kind, keys: keys, left: in, right: right, out: out, nl: len(ls)}
+	j := &joinRun{kind: kind, keys: keys, left: in, right: right, out: out, label: p.opLabel("join", o.Loc)}
 	return &funcNode{s: out, f: j.run}, nil
-}
-
-// joinRun executes one join: the right side is hashed, the left streamed.
-type joinRun struct {
-	kind        string
-	keys        *joinKeys
-	left, right node
-	out         types.Schema
-	nl          int
-}
-
-func (j *joinRun) run(rt *runtime, emit emitFunc) error {
-	rb, err := collect(rt, j.right)
-	if err != nil {
-		return err
-	}
-	n := batchBytes(rb)
-	if err := rt.reserve("join", n); err != nil {
-		return err
-	}
-	defer rt.release(n)
-	h := buildHash(rb, j.keys.right)
-	matched := make([]bool, rb.Len)
-	seenLeft := map[string]bool{}
-	var mu sync.Mutex
-	err = j.left.run(rt, func(lb *types.Batch) error {
-		cols := evalAll(j.keys.left, lb)
-		mu.Lock()
-		defer mu.Unlock()
-		var li, ri []int
-		var buf []byte
-		for r := 0; r < lb.Len; r++ {
-			buf = appendRowKey(buf[:0], cols, r)
-			if j.kind == "innerunique" {
-				if seenLeft[string(buf)] {
-					continue
-				}
-				seenLeft[string(buf)] = true
-			}
-			rows := h.rows[string(buf)]
-			switch j.kind {
-			case "leftsemi":
-				if len(rows) > 0 {
-					li = append(li, r)
-				}
-				continue
-			case "leftanti":
-				if len(rows) == 0 {
-					li = append(li, r)
-				}
-				continue
-			}
-			for _, x := range rows {
-				matched[x] = true
-				li, ri = append(li, r), append(ri, x)
-			}
-			if len(rows) == 0 && (j.kind == "leftouter" || j.kind == "fullouter") {
-				li, ri = append(li, r), append(ri, -1)
-			}
-		}
-		switch j.kind {
-		case "rightsemi", "rightanti":
-			return nil
-		case "leftsemi", "leftanti":
-			if len(li) == 0 {
-				return nil
-			}
-			return emit(gather(lb, li))
-		}
-		if len(li) == 0 {
-			return nil
-		}
-		return emit(j.combine(lb, rb, li, ri))
-	})
-	if err != nil {
-		return err
-	}
-	return j.rightRest(rt, rb, matched, emit)
-}
-
-// rightRest emits what depends on the whole left side: unmatched right
-// rows (rightouter/fullouter) and the right semi/anti joins.
-func (j *joinRun) rightRest(rt *runtime, rb *types.Batch, matched []bool, emit emitFunc) error {
-	var ri []int
-	for x, m := range matched {
-		switch j.kind {
-		case "rightsemi":
-			if m {
-				ri = append(ri, x)
-			}
-		case "rightanti", "rightouter", "fullouter":
-			if !m {
-				ri = append(ri, x)
-			}
-		}
-	}
-	if len(ri) == 0 {
-		return nil
-	}
-	switch j.kind {
-	case "rightsemi", "rightanti":
-		return (&batchNode{b: gather(rb, ri)}).run(rt, emit)
-	}
-	li := make([]int, len(ri))
-	for i := range li {
-		li[i] = -1
-	}
-	lb := emptyBatch(j.left.schema())
-	return (&batchNode{b: j.combine(lb, rb, li, ri)}).run(rt, emit)
-}
-
-// combine builds output rows from left rows li and right rows ri (-1: null).
-func (j *joinRun) combine(lb, rb *types.Batch, li, ri []int) *types.Batch {
-	out := &types.Batch{Schema: j.out, Len: len(li)}
-	for _, c := range lb.Cols {
-		out.Cols = append(out.Cols, gatherNullable(c, li))
-	}
-	for _, c := range rb.Cols {
-		out.Cols = append(out.Cols, gatherNullable(c, ri))
-	}
-	return out
 }
 
 // lookup plans `lookup [kind=leftouter|inner] Right on Keys`: right
 // key columns of `on Col` conditions are dropped, and the right side is
 // not de-duplicated.
 func (p *planner) lookup(o *syntax.LookupOp, in node, sc *scope) (node, error) {
-	right, err := p.tabular(o.Right, sc)
+	right, err := p.joinRight(o.Right, o.On, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +188,7 @@ func (p *planner) lookup(o *syntax.LookupOp, in node, sc *scope) (node, error) {
 		}
 	}
 	out := joinSchema(ls, rkeep)
-	j := &joinRun{kind: kind, keys: keys, left: in, right: right, out: joinSchema(ls, rs), nl: len(ls)}
+	j := &joinRun{kind: kind, keys: keys, left: in, right: right, out: joinSchema(ls, rs), label: p.opLabel("lookup", o.Loc)}
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
 		return j.run(rt, func(b *types.Batch) error {
 			cols := append([]*types.Column(nil), b.Cols[:len(ls)]...)
@@ -350,4 +198,14 @@ func (p *planner) lookup(o *syntax.LookupOp, in node, sc *scope) (node, error) {
 			return emit(&types.Batch{Schema: out, Cols: cols, Len: b.Len})
 		})
 	}}, nil
+}
+
+// joinRight plans the right side of a join or lookup, reading only the
+// needed columns when it is a bare catalog table.
+func (p *planner) joinRight(e syntax.Expr, on []syntax.Expr, sc *scope) (node, error) {
+	rest := p.rest
+	if n, ok := p.limRightScan(e, on, rest, sc); ok {
+		return n, nil
+	}
+	return p.tabular(e, sc)
 }

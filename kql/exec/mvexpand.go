@@ -124,52 +124,36 @@ func expandValue(v types.Value, bagArray bool) []any {
 	return []any{v.D}
 }
 
-// apply expands one batch.
-func (m *mvPlan) apply(b *types.Batch) *types.Batch {
-	itemCols := evalAll(m.items, b)
-	var srcRows []int
-	expanded := make([][]types.Value, len(m.items))
-	var index []int64
-	for r := 0; r < b.Len; r++ {
-		lists := make([][]any, len(m.items))
-		n := 0
-		for i, c := range itemCols {
-			lists[i] = expandValue(c.Value(r), m.bagArray)
-			n = max(n, len(lists[i]))
-		}
-		if m.limit >= 0 && int64(n) > m.limit {
-			n = int(m.limit)
-		}
-		if n == 0 {
-			// Kusto keeps a row whose arrays are all empty or null only
-			// when every item is null/empty: it emits nothing.
-			continue
-		}
-		for k := 0; k < n; k++ {
-			srcRows = append(srcRows, r)
-			index = append(index, int64(k))
-			for i := range m.items {
-				var v types.Value
-				if k < len(lists[i]) {
-					v = convert(types.DynamicValue(lists[i][k]), m.types[i])
-				} else {
-					v = types.NullOf(m.types[i])
-				}
-				expanded[i] = append(expanded[i], v)
-			}
-		}
+// mvOut accumulates expanded rows of one input chunk.
+type mvOut struct {
+	m        *mvPlan
+	src      *types.Batch
+	srcRows  []int
+	index    []int64
+	expanded [][]types.Value
+}
+
+func (o *mvOut) reset() {
+	o.srcRows, o.index = o.srcRows[:0], o.index[:0]
+	for i := range o.expanded {
+		o.expanded[i] = o.expanded[i][:0]
 	}
-	out := &types.Batch{Schema: m.out, Len: len(srcRows), Cols: make([]*types.Column, len(m.out))}
+}
+
+// batch builds the output batch of the rows accumulated so far.
+func (o *mvOut) batch() *types.Batch {
+	m := o.m
+	out := &types.Batch{Schema: m.out, Len: len(o.srcRows), Cols: make([]*types.Column, len(m.out))}
 	for j, src := range m.srcIdx {
 		if src >= 0 {
-			out.Cols[j] = gatherColumn(b.Cols[src], srcRows)
+			out.Cols[j] = gatherColumn(o.src.Cols[src], o.srcRows)
 		}
 	}
 	for i, idx := range m.outIdx {
-		out.Cols[idx] = valuesColumn(m.types[i], expanded[i])
+		out.Cols[idx] = valuesColumn(m.types[i], o.expanded[i])
 	}
 	if m.indexCol >= 0 {
-		out.Cols[m.indexCol] = &types.Column{Type: types.Long, Ints: index}
+		out.Cols[m.indexCol] = &types.Column{Type: types.Long, Ints: append([]int64(nil), o.index...)}
 	}
 	for j, c := range out.Cols {
 		if c == nil {
@@ -179,13 +163,126 @@ func (m *mvPlan) apply(b *types.Batch) *types.Batch {
 	return out
 }
 
+// expand expands the rows of b, calling flush whenever limChunkRows
+// output rows are ready (and at the end).
+func (m *mvPlan) expand(b *types.Batch, itemCols []*types.Column, flush func(*mvOut) error) error {
+	o := &mvOut{m: m, src: b, expanded: make([][]types.Value, len(m.items))}
+	lists := make([][]any, len(m.items))
+	for r := 0; r < b.Len; r++ {
+		n := 0
+		for i, c := range itemCols {
+			lists[i] = expandValue(c.Value(r), m.bagArray)
+			n = max(n, len(lists[i]))
+		}
+		if m.limit >= 0 && int64(n) > m.limit {
+			n = int(m.limit)
+		}
+		// Kusto emits nothing for a row whose items are all null or empty.
+		for k := 0; k < n; k++ {
+			o.srcRows = append(o.srcRows, r)
+			o.index = append(o.index, int64(k))
+			for i := range m.items {
+				var v types.Value
+				if k < len(lists[i]) {
+					v = convert(types.DynamicValue(lists[i][k]), m.types[i])
+				} else {
+					v = types.NullOf(m.types[i])
+				}
+				o.expanded[i] = append(o.expanded[i], v)
+			}
+			if len(o.srcRows) >= limChunkRows {
+				if err := flush(o); err != nil {
+					return err
+				}
+				o.reset()
+			}
+		}
+	}
+	if len(o.srcRows) > 0 {
+		return flush(o)
+	}
+	return nil
+}
+
+// stream expands b in chunks: the item expressions are evaluated over as
+// many input rows as ch allows (they may build large arrays per row), and
+// the output is emitted in batches of at most limChunkRows rows, each
+// charged to MaxMemory while passed on; the context is checked per chunk.
+func (m *mvPlan) stream(rt *runtime, b *types.Batch, ch *limDynChunker, emit emitFunc) error {
+	for lo := 0; lo < b.Len; {
+		if err := limCheck(rt); err != nil {
+			return err
+		}
+		hi := min(b.Len, lo+ch.size())
+		part := b
+		if lo != 0 || hi != b.Len {
+			part = sliceBatch(b, lo, hi)
+		}
+		itemCols := evalAll(m.items, part)
+		built := limBuiltBytes(part, &types.Batch{Cols: itemCols})
+		ch.grow(hi-lo, built)
+		lo = hi
+		err := limTransient(rt, ch.label, built, func() error {
+			return m.expand(part, itemCols, func(o *mvOut) error {
+				if err := limCheck(rt); err != nil {
+					return err
+				}
+				ob := o.batch()
+				return limTransient(rt, ch.label, limBatchBytes(ob), func() error { return emit(ob) })
+			})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyAll expands b into one batch (mv-apply's rows of one input row),
+// charging what it builds to h.
+func (m *mvPlan) applyAll(rt *runtime, b *types.Batch, h *limHold) (*types.Batch, error) {
+	itemCols := evalAll(m.items, b)
+	if err := h.add(limBuiltBytes(b, &types.Batch{Cols: itemCols})); err != nil {
+		return nil, err
+	}
+	var parts []*types.Batch
+	err := m.expand(b, itemCols, func(o *mvOut) error {
+		if err := limCheck(rt); err != nil {
+			return err
+		}
+		ob := o.batch()
+		parts = append(parts, ob)
+		return h.add(limBatchBytes(ob))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return concatOrEmpty(m.out, parts), nil
+}
+
+// mvExpandNode streams mv-expand.
+type mvExpandNode struct {
+	child node
+	m     *mvPlan
+	label string
+}
+
+func (n *mvExpandNode) schema() types.Schema { return n.m.out }
+
+func (n *mvExpandNode) run(rt *runtime, out emitFunc) error {
+	ch := &limDynChunker{label: n.label}
+	return n.child.run(rt, func(b *types.Batch) error {
+		return n.m.stream(rt, b, ch, out)
+	})
+}
+
 // mvExpand plans mv-expand.
 func (p *planner) mvExpand(o *syntax.MvExpandOp, in node, sc *scope) (node, error) {
 	m, err := p.planMvExpand(o.Params, o.Items, o.Limit, in.schema(), sc)
 	if err != nil {
 		return nil, err
 	}
-	return &streamNode{child: in, s: m.out, f: func(b *types.Batch) (*types.Batch, error) { return m.apply(b), nil }}, nil
+	return &mvExpandNode{child: in, m: m, label: p.opLabel("mv-expand", o.Loc)}, nil
 }
 
 // varNode emits whatever batch is set before each run (mv-apply rows).
@@ -231,6 +328,7 @@ func (p *planner) mvApply(o *syntax.MvApplyOp, in node, sc *scope) (node, error)
 		}
 	}
 	out = append(out, subS...)
+	label := p.opLabel("mv-apply", o.Loc)
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
 		var mu = make(chan struct{}, 1)
 		return in.run(rt, func(b *types.Batch) error {
@@ -238,8 +336,16 @@ func (p *planner) mvApply(o *syntax.MvApplyOp, in node, sc *scope) (node, error)
 			defer func() { <-mu }()
 			for r := 0; r < b.Len; r++ {
 				row := sliceBatch(b, r, r+1)
-				v.b = m.apply(row)
-				res, err := collect(rt, sub)
+				h := &limHold{rt: rt, label: label}
+				vb, err := m.applyAll(rt, row, h)
+				if err != nil {
+					h.free()
+					return err
+				}
+				v.b = vb
+				res, err := collectCharged(rt, sub, h)
+				v.b = nil
+				h.free()
 				if err != nil {
 					return err
 				}

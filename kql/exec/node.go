@@ -27,26 +27,13 @@ type stopSignal struct{}
 
 func (*stopSignal) Error() string { return "stop" }
 
-// collect runs n and concatenates all its batches.
+// collect runs n and concatenates all its batches. What it gathers is
+// charged to MaxMemory while it is gathered (limits.go); callers that
+// keep the batch charge it again for as long as they hold it.
 func collect(rt *runtime, n node) (*types.Batch, error) {
-	var mu sync.Mutex
-	var bs []*types.Batch
-	err := n.run(rt, func(b *types.Batch) error {
-		if b.Len == 0 {
-			return nil
-		}
-		mu.Lock()
-		bs = append(bs, b)
-		mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(bs) == 0 {
-		return emptyBatch(n.schema()), nil
-	}
-	return concat(n.schema(), bs), nil
+	h := &limHold{rt: rt, label: "rows buffered by a blocking operator"}
+	defer h.free()
+	return collectCharged(rt, n, h)
 }
 
 // batchNode emits a fixed batch (datatable, print, results of subqueries).
@@ -123,9 +110,10 @@ type scanNode struct {
 	s      types.Schema
 	cols   []string // nil = all
 	filter *types.RawFilter
-	// timeCol >= 0 filters rows on the query time window.
-	timeCol  int
-	from, to int64
+	// timeCol >= 0 filters rows on the query time window; where it is
+	// null, timeCol2 (if >= 0) gives the row's time.
+	timeCol, timeCol2 int
+	from, to          int64
 }
 
 func (n *scanNode) schema() types.Schema { return n.s }
@@ -157,12 +145,19 @@ func (n *scanNode) run(rt *runtime, out emitFunc) error {
 // window keeps the rows inside [from, to).
 func (n *scanNode) window(b *types.Batch) *types.Batch {
 	c := b.Cols[n.timeCol]
+	var c2 *types.Column
+	if n.timeCol2 >= 0 {
+		c2 = b.Cols[n.timeCol2]
+	}
 	idx := make([]int, 0, b.Len)
 	for i := 0; i < b.Len; i++ {
-		if c.Nulls != nil && c.Nulls[i] {
-			continue
-		}
 		t := c.Ints[i]
+		if c.Nulls != nil && c.Nulls[i] {
+			if c2 == nil || (c2.Nulls != nil && c2.Nulls[i]) {
+				continue
+			}
+			t = c2.Ints[i]
+		}
 		if (n.from != 0 && t < n.from) || (n.to != 0 && t >= n.to) {
 			continue
 		}

@@ -35,7 +35,9 @@ func TestProjectionPushDown(t *testing.T) {
 		{"extend then project", `DnsEvents | extend n = strlen(Name) | project n`, []string{"Name"}},
 		{"no closing op", `DnsEvents | where Name == "x"`, nil},
 		{"pack_all", `DnsEvents | project b = pack_all()`, nil},
-		{"join first", `DnsEvents | join (DnsEvents) on Name | project Name`, nil},
+		{"join first", `DnsEvents | join (DnsEvents) on Name | project Name`, []string{"Name"}},
+		{"join then suffixed name", `DnsEvents | join kind=inner (DnsEvents) on $left.Computer == $right.Name | project Name1`, []string{"Computer", "Name"}},
+		{"join, no closing op", `DnsEvents | join (DnsEvents) on Name`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,6 +146,39 @@ func TestOptions(t *testing.T) {
 			t.Errorf("got %q", got)
 		}
 	})
+	t.Run("time window falls back to Timestamp", func(t *testing.T) {
+		// Sentinel's Device* schemas carry TimeGenerated and Timestamp; a
+		// Defender export fills only Timestamp. Those rows must not vanish.
+		dt := func(s string) types.Value {
+			v, err := types.ParseDateTime(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return types.DateTimeValue(v)
+		}
+		null := types.NullOf(types.DateTime)
+		tbl, err := NewMemTable("UrlClickEvents", types.Schema{
+			{Name: "TimeGenerated", Type: types.DateTime}, {Name: "Timestamp", Type: types.DateTime}, {Name: "Url", Type: types.String},
+		}, [][]types.Value{
+			{dt("2026-05-22T11:00:00Z"), null, types.StringValue("sentinel-in")},
+			{null, dt("2026-05-22T11:00:00Z"), types.StringValue("defender-in")},
+			{null, dt("2026-05-22T09:00:00Z"), types.StringValue("defender-out")},
+			{dt("2026-05-22T09:00:00Z"), dt("2026-05-22T11:00:00Z"), types.StringValue("sentinel-out")},
+			{null, null, types.StringValue("no-time")},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		from := time.Date(2026, 5, 22, 10, 30, 0, 0, time.UTC)
+		to := time.Date(2026, 5, 22, 12, 0, 0, 0, time.UTC)
+		res, err := RunString(ctx, "q", `UrlClickEvents | project Url`, Options{Catalog: MemCatalog{}.Add(tbl), From: from, To: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := render(res.Tables[0].Batch); got != "Url\nsentinel-in\ndefender-in" {
+			t.Errorf("got %q", got)
+		}
+	})
 	t.Run("now and ago fixed", func(t *testing.T) {
 		res, err := RunString(ctx, "q", `print a = now(), b = ago(1d), c = now() - ago(1h)`, Options{Now: testNow})
 		if err != nil {
@@ -197,7 +232,7 @@ func TestDiagnostics(t *testing.T) {
 		{"unknown table", "DnsEvent\n| count", `q.kql:1:1: unknown table "DnsEvent" (did you mean "DnsEvents"?)`},
 		{"unknown column", "DnsEvents\n| where Nme == 1", `q.kql:2:9: unknown column or variable "Nme" (did you mean "Name"?)`},
 		{"type error", "print 1 + \"a\"", `q.kql:1:9: operator + cannot be applied to long and string`},
-		{"unsupported operator", "DnsEvents | reduce by Name", `q.kql:1:13: operator reduce is not supported`},
+		{"unsupported operator", "DnsEvents | consume", `q.kql:1:13: operator consume is not supported`},
 		{"fork not last", "DnsEvents | fork (count) (take 1) | count", `q.kql:1:13: fork and facet must be the last operator of a statement`},
 		{"url refused", "externaldata(a:string)[\"https://example.com/x.csv?sig=secret\"]",
 			`q.kql:1:24: externaldata: https://example.com/x.csv is a network location; huntpack does not access the network: download it and reference the local file`},

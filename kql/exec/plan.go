@@ -101,6 +101,9 @@ type planner struct {
 	reg  *funcs.Registry
 	fctx *funcs.Context
 	cat  types.Catalog
+	rest []syntax.Operator // operators after the one being planned (join push-down)
+	// iocSets holds the constant in/has_any sets built so far (rawfilter.go).
+	iocSets map[iocKey]any
 }
 
 func newPlanner(ctx context.Context, q *syntax.Query, opts Options) *planner {
@@ -185,7 +188,7 @@ func (p *planner) stmt(st syntax.Stmt, sc *scope) (*types.Batch, string, error) 
 		if !p.isTabular(s.Expr, sc) {
 			return nil, "", errAt(s.Loc, "a query statement must be a tabular expression (use print to show a scalar)")
 		}
-		n, err := p.tabular(s.Expr, sc)
+		n, err := p.tabular(limCapSort(s.Expr, p.rt.opts.MaxRows), sc)
 		if err != nil {
 			return nil, "", err
 		}
@@ -193,7 +196,8 @@ func (p *planner) stmt(st syntax.Stmt, sc *scope) (*types.Batch, string, error) 
 			// stop reading once one row more than the cap has been seen
 			n = &takeNode{child: n, n: int64(max) + 1}
 		}
-		b, err := collect(p.rt, n)
+		// the result is held until the run ends: charged, never released
+		b, err := collectCharged(p.rt, n, &limHold{rt: p.rt, label: p.opLabel("query result", s.Loc)})
 		if err != nil {
 			return nil, "", err
 		}
@@ -360,10 +364,8 @@ func (p *planner) materialize(m *materialized, e syntax.Expr, sc *scope) (node, 
 	}
 	return &lazyNode{s: n.schema(), get: func() (*types.Batch, error) {
 		m.once.Do(func() {
-			m.batch, m.err = collect(p.rt, n)
-			if m.err == nil {
-				m.err = p.rt.reserve("materialize", batchBytes(m.batch))
-			}
+			// held for the whole run: charged as it is read, never released
+			m.batch, m.err = collectCharged(p.rt, n, &limHold{rt: p.rt, label: p.opLabel("materialize", e.Span())})
 		})
 		return m.batch, m.err
 	}}, nil

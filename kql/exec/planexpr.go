@@ -193,6 +193,9 @@ func (p *planner) in(x *syntax.InExpr, en *env) (*cexpr, error) {
 		}
 		return inRowExpr(x.Op, lhs, list, x.Loc), nil
 	}
+	if c := p.constSetExpr(x.Op, lhs, list, x.Loc); c != nil {
+		return c, nil // cached IOC set (rawfilter.go)
+	}
 	var vals []types.Value
 	for _, c := range list {
 		vals = flatten(*c.konst, vals)

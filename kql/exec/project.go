@@ -149,7 +149,14 @@ func (p *planner) project(items []syntax.Expr, in node, sc *scope, extend bool) 
 	if rc.used {
 		return wholeInput(in, out, f), nil
 	}
-	return &streamNode{child: in, s: out, f: f}, nil
+	exprs, op := make([]*cexpr, len(steps)), "project"
+	for i, st := range steps {
+		exprs[i] = st.e
+	}
+	if extend {
+		op = "extend"
+	}
+	return p.limStream(op, in, out, exprs, f), nil
 }
 
 // retype gives an expression another static type (null literals).
@@ -334,6 +341,14 @@ func (p *planner) multiOutput(expr syntax.Expr, names []string, en *env) ([]*cex
 	outTs, err := f.Results(ts)
 	if err != nil {
 		return nil, nil, errAt(call.Loc, "%s: %v", f.Name, err)
+	}
+	if len(outTs) < 2 && len(names) == 0 {
+		return nil, nil, nil // one output this time (array_sort_asc of one array)
+	}
+	if len(names) == 0 && strings.HasPrefix(f.Name, "array_sort_") {
+		for i := range outTs { // array_sort_asc(a1, a2): a1_sorted, a2_sorted
+			names = append(names, exprName(call.Args[i], fmt.Sprintf("array%d", i+1))+"_sorted")
+		}
 	}
 	if len(names) == 0 {
 		base := f.Name

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math/bits"
 	"unsafe"
 
 	"github.com/huntpack/huntpack/kql/funcs"
@@ -118,6 +119,9 @@ func (p *planner) rawNodeOf(e syntax.Expr, full types.Schema, sc *scope) *rawNod
 		if !ok {
 			return nil
 		}
+		if n := p.rawSetNode(x, col, sc); n != nil {
+			return n
+		}
 		vals, ok := p.constList(x.List, sc)
 		if !ok {
 			return nil
@@ -148,6 +152,35 @@ func (p *planner) rawNodeOf(e syntax.Expr, full types.Schema, sc *scope) *rawNod
 			ts := funcs.NewTermSet(terms, false)
 			return &rawNode{col: col, test: ts.Match}
 		}
+	}
+	return nil
+}
+
+// rawSetNode is the raw filter leaf of an in/in~/has_any over a constant
+// list of strings, sharing the query's cached set; nil otherwise.
+func (p *planner) rawSetNode(x *syntax.InExpr, col string, sc *scope) *rawNode {
+	if iocSetsDisabled || x.Op != syntax.OpIn && x.Op != syntax.OpInCi && x.Op != syntax.OpHasAny {
+		return nil
+	}
+	var konsts []*types.Value
+	for _, e := range x.List {
+		if p.isTabular(e, sc) {
+			return nil
+		}
+		c, err := p.expr(e, &env{sc: sc})
+		if err != nil || c.konst == nil {
+			return nil
+		}
+		konsts = append(konsts, c.konst)
+	}
+	if x.Op == syntax.OpHasAny {
+		if ts := p.termSetOf(konsts); ts != nil {
+			return &rawNode{col: col, test: ts.Match}
+		}
+		return nil
+	}
+	if set := p.iocSetOf(konsts, x.Op == syntax.OpInCi); set != nil {
+		return &rawNode{col: col, test: set.has}
 	}
 	return nil
 }
@@ -193,4 +226,320 @@ func (p *planner) constList(es []syntax.Expr, sc *scope) ([]types.Value, bool) {
 		}
 	}
 	return vals, true
+}
+
+// IOC sets: the constant lists of `in`, `in~`, `!in`, `!in~` and
+// `has_any`, usually one let-bound dynamic array of thousands of IPs or
+// domains used several times in a query (`DestinationIP in (iocs) or
+// SourceIP in (iocs)`, plus the raw pre-filter). Each distinct list is
+// built into a set once per query (planner.iocSets, keyed by the array's
+// identity). A set of strings stores canonical dotted-quad IPv4 addresses
+// as uint32s in an open-addressing table, so a 1,000,000-IP list costs a
+// parse of the row's text and one probe of a flat array, like a 10-IP
+// list; other strings go to a Go map.
+
+// iocSetsDisabled turns the cached sets off (tests compare with the
+// general code).
+var iocSetsDisabled bool
+
+// iocKey identifies a constant list: the backing array of its dynamic
+// array (the let value's, shared by every use) and how it is used.
+type iocKey struct {
+	data unsafe.Pointer
+	n    int
+	kind uint8 // iocIn, iocInFold, iocTerms
+}
+
+const (
+	iocIn = iota
+	iocInFold
+	iocTerms
+)
+
+// iocStrings returns the strings of a constant in-list when every
+// element is a string (a string constant or a dynamic array of strings),
+// and the identity of the list when it is one dynamic array.
+func iocStrings(konsts []*types.Value) ([]string, unsafe.Pointer, bool) {
+	var arr []any
+	n := 0
+	for _, k := range konsts {
+		switch {
+		case k == nil:
+			return nil, nil, false
+		case k.T == types.String:
+			n++
+		case k.T == types.Dynamic:
+			a, ok := k.D.([]any)
+			if !ok {
+				return nil, nil, false
+			}
+			arr = a
+			n += len(a)
+		default:
+			return nil, nil, false
+		}
+	}
+	out := make([]string, 0, n)
+	for _, k := range konsts {
+		if k.T == types.String {
+			out = append(out, k.S)
+			continue
+		}
+		for _, e := range k.D.([]any) {
+			s, ok := e.(string)
+			if !ok {
+				return nil, nil, false
+			}
+			out = append(out, s)
+		}
+	}
+	var id unsafe.Pointer
+	if len(konsts) == 1 && len(arr) > 0 {
+		id = unsafe.Pointer(unsafe.SliceData(arr))
+	}
+	return out, id, true
+}
+
+// iocSetOf returns the (cached) set for a constant list of strings, or
+// nil when the list has other values.
+func (p *planner) iocSetOf(konsts []*types.Value, fold bool) *iocSet {
+	kind := uint8(iocIn)
+	if fold {
+		kind = iocInFold
+	}
+	v, ok := p.iocCached(konsts, kind, func(strs []string) any { return newIOCSet(strs, fold) })
+	if !ok {
+		return nil
+	}
+	return v.(*iocSet)
+}
+
+// termSetOf returns the (cached) has_any term set of a constant list of
+// strings, or nil.
+func (p *planner) termSetOf(konsts []*types.Value) *funcs.TermSet {
+	v, ok := p.iocCached(konsts, iocTerms, func(strs []string) any { return funcs.NewTermSet(strs, false) })
+	if !ok {
+		return nil
+	}
+	return v.(*funcs.TermSet)
+}
+
+func (p *planner) iocCached(konsts []*types.Value, kind uint8, build func([]string) any) (any, bool) {
+	// A cheap look at the identity first: the strings are only copied
+	// out of the array when the set is not built yet.
+	if len(konsts) == 1 && konsts[0] != nil && konsts[0].T == types.Dynamic {
+		if a, ok := konsts[0].D.([]any); ok && len(a) > 0 {
+			if v, ok := p.iocSets[iocKey{unsafe.Pointer(unsafe.SliceData(a)), len(a), kind}]; ok {
+				return v, true
+			}
+		}
+	}
+	strs, id, ok := iocStrings(konsts)
+	if !ok {
+		return nil, false
+	}
+	v := build(strs)
+	if id != nil {
+		if p.iocSets == nil {
+			p.iocSets = map[iocKey]any{}
+		}
+		p.iocSets[iocKey{id, len(strs), kind}] = v
+	}
+	return v, true
+}
+
+// iocSet is a set of strings; with fold, ASCII letters are folded on
+// both sides (in~).
+type iocSet struct {
+	fold bool
+	ips  ipv4Set
+	strs map[string]struct{}
+}
+
+func newIOCSet(strs []string, fold bool) *iocSet {
+	s := &iocSet{fold: fold}
+	s.ips.init(len(strs))
+	for _, x := range strs {
+		if ip, ok := parseIPv4(x); ok {
+			s.ips.add(ip)
+			continue
+		}
+		if s.strs == nil {
+			s.strs = map[string]struct{}{}
+		}
+		if fold {
+			x = lowerASCII(x)
+		}
+		s.strs[x] = struct{}{}
+	}
+	return s
+}
+
+// has reports whether x is in the set. A canonical IPv4 address equals a
+// string of the set only if that string is the same address, so it is
+// only looked up among the addresses.
+func (s *iocSet) has(x string) bool {
+	if ip, ok := parseIPv4(x); ok {
+		return s.ips.has(ip)
+	}
+	if s.strs == nil {
+		return false
+	}
+	if s.fold {
+		x = lowerASCII(x)
+	}
+	_, ok := s.strs[x]
+	return ok
+}
+
+// parseIPv4 parses a canonical dotted-quad IPv4 address (four decimal
+// numbers 0-255 without leading zeros), the only text that is stored as
+// a number: any other text keeps exact string semantics.
+func parseIPv4(s string) (uint32, bool) {
+	if len(s) < 7 || len(s) > 15 {
+		return 0, false
+	}
+	var ip uint32
+	i := 0
+	for part := 0; ; part++ {
+		d := uint32(s[i]) - '0'
+		if d > 9 {
+			return 0, false
+		}
+		i++
+		if i < len(s) {
+			if d2 := uint32(s[i]) - '0'; d2 <= 9 {
+				if d == 0 {
+					return 0, false // leading zero
+				}
+				d = d*10 + d2
+				i++
+				if i < len(s) {
+					if d3 := uint32(s[i]) - '0'; d3 <= 9 {
+						d = d*10 + d3
+						i++
+						if d > 255 {
+							return 0, false
+						}
+					}
+				}
+			}
+		}
+		ip = ip<<8 | d
+		if part == 3 {
+			return ip, i == len(s)
+		}
+		if i+1 >= len(s) || s[i] != '.' {
+			return 0, false
+		}
+		i++
+	}
+}
+
+// ipv4Set is an open-addressing hash set of uint32 (0.0.0.0 kept apart,
+// as 0 marks an empty slot), at most half full. A large set (whose table
+// outgrows the CPU caches) has bitmaps of the /16 (8 KB) and /24 (2 MB)
+// prefixes it holds in front: most addresses of a log are in no IOC's
+// /24 and are answered there.
+type ipv4Set struct {
+	slots  []uint32
+	shift  uint
+	zero   bool
+	nets   []uint64 // bit p: some address in the /24 p; nil for small sets
+	nets16 []uint64 // bit p: some address in the /16 p (8 KB, stays in L1)
+}
+
+// ipv4NetsFrom is the set size from which the /24 bitmap is used.
+const ipv4NetsFrom = 1 << 15
+
+func (s *ipv4Set) init(n int) {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	s.slots = make([]uint32, size)
+	s.shift = uint(32 - bits.TrailingZeros(uint(size)))
+	if n >= ipv4NetsFrom {
+		s.nets = make([]uint64, 1<<24/64)
+		s.nets16 = make([]uint64, 1<<16/64)
+	}
+}
+
+// slot is the home slot of ip: the top bits of a mixed ip (feeds are
+// often runs of neighbouring addresses).
+func (s *ipv4Set) slot(ip uint32) uint32 {
+	h := ip ^ ip>>16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h >> s.shift
+}
+
+func (s *ipv4Set) add(ip uint32) {
+	if ip == 0 {
+		s.zero = true
+		return
+	}
+	if s.nets != nil {
+		s.nets[ip>>14] |= 1 << (ip >> 8 & 63)
+		s.nets16[ip>>22] |= 1 << (ip >> 16 & 63)
+	}
+	mask := uint32(len(s.slots) - 1)
+	for i := s.slot(ip); ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case 0:
+			s.slots[i] = ip
+			return
+		case ip:
+			return
+		}
+	}
+}
+
+func (s *ipv4Set) has(ip uint32) bool {
+	if ip == 0 {
+		return s.zero
+	}
+	if s.nets != nil && (s.nets16[ip>>22]&(1<<(ip>>16&63)) == 0 || s.nets[ip>>14]&(1<<(ip>>8&63)) == 0) {
+		return false
+	}
+	mask := uint32(len(s.slots) - 1)
+	for i := s.slot(ip); ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case ip:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+// constSetExpr compiles `x in (constants)` (and !in, in~, !in~) and
+// `x has_any (constants)` for a string x over a constant list of strings
+// with the query's cached set; nil means the caller's general code.
+func (p *planner) constSetExpr(op syntax.Op, x *cexpr, list []*cexpr, span syntax.Span) *cexpr {
+	if x.t != types.String || iocSetsDisabled {
+		return nil
+	}
+	konsts := make([]*types.Value, len(list))
+	for i, c := range list {
+		konsts[i] = c.konst
+	}
+	switch op {
+	case syntax.OpIn, syntax.OpNotIn, syntax.OpInCi, syntax.OpNotInCi:
+		set := p.iocSetOf(konsts, op == syntax.OpInCi || op == syntax.OpNotInCi)
+		if set == nil {
+			return nil
+		}
+		if op == syntax.OpNotIn || op == syntax.OpNotInCi {
+			return strPredExpr(x, func(s string) bool { return !set.has(s) }, span)
+		}
+		return strPredExpr(x, set.has, span)
+	case syntax.OpHasAny:
+		if ts := p.termSetOf(konsts); ts != nil {
+			return strPredExpr(x, ts.Match, span)
+		}
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 type scanStep struct {
 	cond    *cexpr
 	assigns []*cexpr // one per declared column it assigns, else nil
+	output  string   // "all" (default), "last" or "none"
 }
 
 // scanPlan is a compiled scan operator. Conditions and assignments are
@@ -29,9 +30,10 @@ type scanPlan struct {
 // scanState is one step's state: the records of steps 1..k of the
 // ongoing sequence and its match id.
 type scanState struct {
-	active bool
-	id     int64
-	rows   [][]types.Value
+	active  bool
+	id      int64
+	rows    [][]types.Value
+	pending []types.Value // output=last: the step's latest record, not yet emitted
 }
 
 // scanOp plans `scan [with_match_id=Id] [declare (...)] with (steps)`
@@ -82,7 +84,12 @@ func (p *planner) scanOp(o *syntax.ScanOp, in node, sc *scope) (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		step := scanStep{cond: cond, assigns: make([]*cexpr, sp.width)}
+		step := scanStep{cond: cond, assigns: make([]*cexpr, sp.width), output: strings.ToLower(st.Output)}
+		switch step.output {
+		case "", "all", "last", "none":
+		default:
+			return nil, errAt(st.Loc, "scan: step output must be all, last or none, not %s", st.Output)
+		}
 		for _, a := range st.Assigns {
 			i := recS.Index(a.Names[0].Name)
 			if i < sp.inWidth {
@@ -128,6 +135,22 @@ func (sp *scanPlan) run(b *types.Batch, out types.Schema) *types.Batch {
 		}
 		res.Len++
 	}
+	// stepOut emits a step's record according to its output mode.
+	stepOut := func(k int, st *scanState, row []types.Value) {
+		switch sp.steps[k].output {
+		case "none":
+		case "last":
+			st.pending = row
+		default:
+			emitRow(row, st.id)
+		}
+	}
+	flush := func(st *scanState) {
+		if st.pending != nil {
+			emitRow(st.pending, st.id)
+			st.pending = nil
+		}
+	}
 	for r := 0; r < b.Len; r++ {
 		rec := make([]types.Value, sp.width)
 		for j := 0; j < sp.inWidth; j++ {
@@ -137,9 +160,11 @@ func (sp *scanPlan) run(b *types.Batch, out types.Schema) *types.Batch {
 		for k := n - 1; k >= 0; k-- {
 			if k > 0 && states[k-1].active {
 				if ext, ok := sp.try(k, rec, states[k-1].rows); ok {
+					flush(&states[k-1])
 					st := scanState{active: true, id: states[k-1].id, rows: append(append([][]types.Value(nil), states[k-1].rows...), ext)}
+					flush(&states[k])
 					states[k], states[k-1] = st, scanState{}
-					emitRow(ext, st.id)
+					stepOut(k, &states[k], ext)
 					continue
 				}
 			}
@@ -154,9 +179,12 @@ func (sp *scanPlan) run(b *types.Batch, out types.Schema) *types.Batch {
 				} else {
 					states[k].rows[k] = ext
 				}
-				emitRow(ext, states[k].id)
+				stepOut(k, &states[k], ext)
 			}
 		}
+	}
+	for k := range states {
+		flush(&states[k])
 	}
 	return res
 }

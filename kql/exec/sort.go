@@ -47,6 +47,13 @@ func (p *planner) sort(by []*syntax.SortExpr, in node, sc *scope, limit int64) (
 	if err != nil {
 		return nil, err
 	}
+	label := "sort"
+	if limit >= 0 {
+		label = "top"
+	}
+	if len(by) > 0 {
+		label = p.opLabel(label, by[0].X.Span()) // names the first sort key
+	}
 	return &funcNode{s: s, f: func(rt *runtime, out emitFunc) error {
 		var mu sync.Mutex
 		var parts []*types.Batch
@@ -61,11 +68,14 @@ func (p *planner) sort(by []*syntax.SortExpr, in node, sc *scope, limit int64) (
 				all := sortBatch(concat(s, parts), keys, int(limit))
 				parts, rows = []*types.Batch{all}, all.Len
 				rt.release(held)
-				held = 0
+				held = batchBytes(all) // the kept top rows stay held
+				if err := rt.reserve(label, held); err != nil {
+					return err
+				}
 			}
 			n := batchBytes(b)
 			held += n
-			return rt.reserve("sort", n)
+			return rt.reserve(label, n)
 		})
 		if err != nil {
 			return err

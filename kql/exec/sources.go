@@ -47,11 +47,29 @@ func (p *planner) print(x *syntax.PrintOp, sc *scope) (node, error) {
 	one := &types.Batch{Len: 1}
 	for i, it := range x.Cols {
 		e, name := it, fmt.Sprintf("print_%d", i)
+		var names []string
 		if ne, ok := it.(*syntax.NamedExpr); ok {
-			if len(ne.Names) != 1 {
-				return nil, errAt(ne.Loc, "tuple assignment is not supported")
+			e = ne.Value
+			for _, n := range ne.Names {
+				names = append(names, n.Name)
 			}
-			e, name = ne.Value, ne.Names[0].Name
+			name = names[0]
+		}
+		// functions with several outputs (array_sort_asc(a, b),
+		// series_fit_line, ...) give one column per output
+		outs, outNames, err := p.multiOutput(e, names, &env{sc: sc, row: &rowCtx{}})
+		if err != nil {
+			return nil, err
+		}
+		if outs != nil {
+			for j, o := range outs {
+				s = append(s, types.Field{Name: outNames[j], Type: o.t})
+				cols = append(cols, o.eval(one))
+			}
+			continue
+		}
+		if len(names) > 1 {
+			return nil, errAt(it.Span(), "tuple assignment needs a function with several outputs")
 		}
 		c, err := p.expr(e, &env{sc: sc, row: &rowCtx{}})
 		if err != nil {

@@ -321,15 +321,13 @@ func (p *planner) summarize(o *syntax.SummarizeOp, in node, sc *scope) (node, er
 	}
 	g := &grouper{keys: keys, calls: ac.calls, post: ac.post}
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
-		b, err := g.run(rt, in, len(o.By) == 0)
-		if err != nil {
-			return err
-		}
-		res := &types.Batch{Schema: out, Len: b.Len}
-		for _, f := range finals {
-			res.Cols = append(res.Cols, f.eval(b))
-		}
-		return (&batchNode{b: res}).run(rt, emit)
+		return g.runChunks(rt, in, len(o.By) == 0, func(b *types.Batch) error {
+			res := &types.Batch{Schema: out, Len: b.Len}
+			for _, f := range finals {
+				res.Cols = append(res.Cols, f.eval(b))
+			}
+			return emit(res)
+		})
 	}}, nil
 }
 
@@ -362,7 +360,12 @@ func (g *grouper) run(rt *runtime, in node, global bool) (*types.Batch, error) {
 	var held int64
 	var buf []byte
 	defer func() { rt.release(held) }()
+	var aggMem limAggCharge // growing aggregate state (make_set, ...)
+	defer aggMem.free(rt)
 	err := in.run(rt, func(b *types.Batch) error {
+		if err := rt.ctx.Err(); err != nil {
+			return err
+		}
 		keyCols := make([]*types.Column, len(g.keys))
 		for i, k := range g.keys {
 			keyCols[i] = k.eval(b)
@@ -397,6 +400,7 @@ func (g *grouper) run(rt *runtime, in node, global bool) (*types.Batch, error) {
 				}
 			}
 			gr := groups[gi]
+			aggMem.touch(gi, gr.accs)
 			for i, cols := range argCols {
 				args := argBufs[i]
 				for j, c := range cols {
@@ -405,7 +409,7 @@ func (g *grouper) run(rt *runtime, in node, global bool) (*types.Batch, error) {
 				gr.accs[i].Add(args)
 			}
 		}
-		return nil
+		return aggMem.flush(rt, "summarize", func(gi int) []funcs.Accumulator { return groups[gi].accs })
 	})
 	if err != nil {
 		return nil, err
@@ -420,17 +424,7 @@ func (g *grouper) run(rt *runtime, in node, global bool) (*types.Batch, error) {
 		}
 		col := len(g.keys)
 		for i, c := range g.calls {
-			var vals []types.Value
-			if ma, ok := gr.accs[i].(funcs.MultiAccumulator); ok && c.f.Results != nil {
-				vals = ma.Results()
-			} else {
-				vals = []types.Value{gr.accs[i].Result()}
-			}
-			for j := range c.outTs {
-				v := types.NullOf(c.outTs[j])
-				if j < len(vals) {
-					v = vals[j]
-				}
+			for j, v := range aggValues(c, gr.accs[i]) {
 				out.Cols[col].Append(convert(v, c.outTs[j]))
 				col++
 			}
@@ -438,6 +432,42 @@ func (g *grouper) run(rt *runtime, in node, global bool) (*types.Batch, error) {
 	}
 	out.Len = len(groups)
 	return out, nil
+}
+
+// aggValues returns an accumulator's results, one per output column of
+// its call (nulls for missing ones).
+func aggValues(c *aggCall, acc funcs.Accumulator) []types.Value {
+	var vals []types.Value
+	if ma, ok := acc.(funcs.MultiAccumulator); ok && c.f.Results != nil {
+		vals = ma.Results()
+	} else {
+		vals = []types.Value{acc.Result()}
+	}
+	out := make([]types.Value, len(c.outTs))
+	for j := range c.outTs {
+		out[j] = types.NullOf(c.outTs[j])
+		if j < len(vals) {
+			out[j] = vals[j]
+		}
+	}
+	return out
+}
+
+// tgDisabled turns typed grouping off (tests compare both groupers).
+var tgDisabled bool
+
+// runChunks groups all rows of in and calls out with the group batch in
+// chunks: typed grouping when the keys allow it (summarize_typed.go),
+// else run.
+func (g *grouper) runChunks(rt *runtime, in node, global bool, out func(*types.Batch) error) error {
+	if g.typedGroups() && !tgDisabled {
+		return g.runTyped(rt, in, out)
+	}
+	b, err := g.run(rt, in, global)
+	if err != nil {
+		return err
+	}
+	return (&batchNode{b: b}).run(rt, out)
 }
 
 // distinct plans `distinct Cols` / `distinct *`.
@@ -469,11 +499,7 @@ func (p *planner) distinct(o *syntax.DistinctOp, in node, sc *scope) (node, erro
 	}
 	g := &grouper{keys: keys, post: out}
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
-		b, err := g.run(rt, in, false)
-		if err != nil {
-			return err
-		}
-		return (&batchNode{b: b}).run(rt, emit)
+		return g.runChunks(rt, in, false, emit)
 	}}, nil
 }
 

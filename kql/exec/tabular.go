@@ -71,6 +71,16 @@ func (p *planner) tableRef(id *syntax.Ident, sc *scope, ops []syntax.Operator) (
 		}
 		return nil, errAt(id.Loc, "unknown table %q%s", id.Name, suggest(id.Name, p.tableNames(sc)))
 	}
+	if len(t.Schema()) == 0 {
+		// A table known only from files that could not be read has no
+		// columns: say why now, instead of "unknown column" at the first
+		// column the query names.
+		if re, ok := t.(interface{ ReadError() error }); ok {
+			if err := re.ReadError(); err != nil {
+				return nil, &runtimeError{fmt.Errorf("scan %s: %w", t.Name(), err)}
+			}
+		}
+	}
 	return p.scan(t, ops, sc), nil
 }
 
@@ -78,7 +88,7 @@ func (p *planner) tableRef(id *syntax.Ident, sc *scope, ops []syntax.Operator) (
 // the operators that follow it.
 func (p *planner) scan(t types.Table, ops []syntax.Operator, sc *scope) node {
 	full := t.Schema()
-	n := &scanNode{t: t, s: full, timeCol: -1}
+	n := &scanNode{t: t, s: full, timeCol: -1, timeCol2: -1}
 	if cols, ok := neededColumns(ops, full); ok && len(full) > 0 {
 		if len(cols) == 0 {
 			cols = []string{full[0].Name} // readers need a column to count rows
@@ -103,6 +113,10 @@ func (p *planner) addTimeWindow(n *scanNode, full types.Schema) {
 	if o.From.IsZero() && o.To.IsZero() {
 		return
 	}
+	// A table may carry both columns (Sentinel's Device* and UrlClickEvents
+	// schemas list TimeGenerated and Timestamp); a Defender export fills
+	// only Timestamp. A row is in the window by its first non-null one.
+	found := 0
 	for _, name := range []string{"TimeGenerated", "Timestamp"} {
 		i := full.Index(name)
 		if i < 0 || full[i].Type != types.DateTime {
@@ -114,14 +128,21 @@ func (p *planner) addTimeWindow(n *scanNode, full types.Schema) {
 			n.cols = append(n.cols, name)
 			j = len(n.s) - 1
 		}
-		n.timeCol = j
-		if !o.From.IsZero() {
-			n.from = types.TicksFromTime(o.From)
+		if found == 0 {
+			n.timeCol = j
+		} else {
+			n.timeCol2 = j
 		}
-		if !o.To.IsZero() {
-			n.to = types.TicksFromTime(o.To)
-		}
+		found++
+	}
+	if found == 0 {
 		return
+	}
+	if !o.From.IsZero() {
+		n.from = types.TicksFromTime(o.From)
+	}
+	if !o.To.IsZero() {
+		n.to = types.TicksFromTime(o.To)
 	}
 }
 
@@ -150,15 +171,21 @@ func neededColumns(ops []syntax.Operator, full types.Schema) ([]string, bool) {
 			return true
 		})
 	}
+	joined := false
 	for _, op := range ops {
 		switch op.(type) {
 		case *syntax.WhereOp, *syntax.ExtendOp, *syntax.SortOp, *syntax.TakeOp, *syntax.TopOp,
 			*syntax.ParseOp, *syntax.MvExpandOp:
 			note(op)
+		case *syntax.JoinOp, *syntax.LookupOp:
+			joined = limJoinOnNote(op, note)
 		case *syntax.ProjectOp, *syntax.SummarizeOp, *syntax.CountOp, *syntax.DistinctOp:
 			note(op)
 			if !okRefs {
 				return nil, false
+			}
+			if joined {
+				limJoinBases(refs)
 			}
 			var cols []string
 			for _, f := range full {
@@ -209,6 +236,7 @@ func (p *planner) pipe(pe *syntax.PipeExpr, sc *scope, input node) (node, error)
 				}
 			}
 		}
+		p.rest = pe.Ops[i+1:] // for push-down into a join's right side
 		n, err = p.operator(pe.Ops[i], n, sc)
 		if err != nil {
 			return nil, err
@@ -321,6 +349,8 @@ func (p *planner) operator(op syntax.Operator, in node, sc *scope) (node, error)
 		return p.partition(o, in, sc)
 	case *syntax.ScanOp:
 		return p.scanOp(o, in, sc)
+	case *syntax.ReduceOp:
+		return p.plugReduce(o, in, sc)
 	case *syntax.ForkOp, *syntax.FacetOp:
 		return nil, errAt(op.Span(), "fork and facet must be the last operator of a statement")
 	case *syntax.BadOp:
@@ -328,6 +358,9 @@ func (p *planner) operator(op syntax.Operator, in node, sc *scope) (node, error)
 	case *syntax.GenericOp:
 		if o.Name == "project-by-names" {
 			return p.projectByNames(o, in, sc)
+		}
+		if graphIsOp(o.Name) {
+			return p.graphOperator(o, in, sc)
 		}
 		return nil, errAt(o.Loc, "operator %s is not supported", o.Name)
 	}

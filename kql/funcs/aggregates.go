@@ -370,7 +370,21 @@ func (a *listAcc) Add(args []types.Value) {
 	if (v.IsNull() && !a.withNulls) || int64(len(a.items)) >= a.max {
 		return
 	}
-	a.items = append(a.items, toDyn(v))
+	d := toDyn(v)
+	if arr, ok := d.([]any); ok && !a.withNulls {
+		// A dynamic array contributes its elements, as make_set's does:
+		// the docs wrap values in pack_array() to keep them whole
+		// (geo_point_in_polygon's multipolygon example) and flatten
+		// make_list(rings) of geo_h3cell_rings.
+		for _, e := range arr {
+			if int64(len(a.items)) >= a.max {
+				return
+			}
+			a.items = append(a.items, e)
+		}
+		return
+	}
+	a.items = append(a.items, d)
 }
 func (a *listAcc) Merge(o Accumulator) {
 	for _, it := range o.(*listAcc).items {

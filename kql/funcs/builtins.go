@@ -24,7 +24,10 @@ func Builtins() *Registry {
 	addExtra(r)
 	addSeries(r)
 	addMore(r)
+	addGeoShapes(r)
+	addGeoCells(r)
 	addAggregates(r)
+	addMisc2(r)
 	return r
 }
 

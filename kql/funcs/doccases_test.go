@@ -721,6 +721,9 @@ func evalSummarize(step string, tab *miniTable, reg *Registry, ctx *Context, let
 				// arg_max(expr, *): expr's column first, then the other
 				// columns except the group keys (the engine's layout).
 				rs := m.Results()
+				if len(rs) == 0 { // arg_max(x, *) over no rows: no types to lay out
+					return nil, errSkip{"arg_max(*) over an empty input"}
+				}
 				exprName := strings.TrimSpace(items[i].args[0])
 				skip := map[string]bool{exprName: true}
 				for _, k := range keyNames {

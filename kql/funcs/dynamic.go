@@ -68,10 +68,18 @@ func addDynamic(r *Registry) {
 			}
 			return dynValue(out)
 		}))
-	scalar(r, "array_sort_asc", "array_sort_asc(array: dynamic [, nulls_last: bool]): dynamic", "Sorts an array ascending; nulls last unless nulls_last is false.",
-		1, 2, fixed(types.Dynamic), evalArraySort(1))
-	scalar(r, "array_sort_desc", "array_sort_desc(array: dynamic [, nulls_last: bool]): dynamic", "Sorts an array descending; nulls last unless nulls_last is false.",
-		1, 2, fixed(types.Dynamic), evalArraySort(-1))
+	for _, srt := range []struct {
+		name string
+		dir  int
+	}{{"array_sort_asc", 1}, {"array_sort_desc", -1}} {
+		order := "ascending"
+		if srt.dir < 0 {
+			order = "descending"
+		}
+		r.AddScalar(&Scalar{Name: srt.name, Sig: srt.name + "(array1: dynamic [, array2, ...] [, nulls_last: bool]): dynamic",
+			Doc:     "Sorts an array " + order + " (nulls last unless nulls_last is false); further arrays of the same length are reordered like the first, one output each.",
+			MinArgs: 1, MaxArgs: 64, Result: fixed(types.Dynamic), Eval: evalArraySort(srt.dir), Results: m2ArraySortResults})
+	}
 	scalar(r, "array_sum", "array_sum(array: dynamic): real", "Sums the numeric elements of an array; null when one is not numeric.",
 		1, 1, fixed(types.Real), unary(func(v types.Value) types.Value {
 			a, ok := arrayArg(v)
@@ -288,25 +296,62 @@ func evalArrayIndexOf(_ *Context, a []types.Value) types.Value {
 func evalArraySort(dir int) EvalFunc {
 	return func(_ *Context, a []types.Value) types.Value {
 		nullsLast := true
-		for _, v := range a[1:] {
-			if v.T == types.Bool && !v.IsNull() {
-				nullsLast = v.I != 0
+		var arrays [][]any
+		for i, v := range a {
+			if i > 0 && v.T == types.Bool {
+				if !v.IsNull() {
+					nullsLast = v.I != 0
+				}
+				continue
 			}
+			arr, ok := arrayArg(v)
+			if !ok || (len(arrays) > 0 && len(arr) != len(arrays[0])) {
+				return dynNull()
+			}
+			arrays = append(arrays, arr)
 		}
-		arr, ok := arrayArg(a[0])
-		if !ok {
+		if len(arrays) == 0 {
 			return dynNull()
 		}
-		out := append([]any{}, arr...)
-		sort.SliceStable(out, func(i, j int) bool {
-			x, y := out[i], out[j]
+		key := arrays[0]
+		perm := make([]int, len(key))
+		for i := range perm {
+			perm[i] = i
+		}
+		sort.SliceStable(perm, func(i, j int) bool {
+			x, y := key[perm[i]], key[perm[j]]
 			if (x == nil) != (y == nil) {
 				return (x == nil) != nullsLast
 			}
 			return compareDyn(x, y)*dir < 0
 		})
-		return dynValue(out)
+		outs := make([]any, len(arrays))
+		for k, arr := range arrays {
+			out := make([]any, len(arr))
+			for i, p := range perm {
+				out[i] = arr[p]
+			}
+			outs[k] = out
+		}
+		if len(outs) == 1 {
+			return dynValue(outs[0])
+		}
+		// several arrays: one output each (print/extend name them
+		// <arg>_sorted), as a dynamic array of the sorted arrays.
+		return dynValue(outs)
 	}
+}
+
+// m2ArraySortResults gives one dynamic output per array argument.
+func m2ArraySortResults(a []types.Type) ([]types.Type, error) {
+	var out []types.Type
+	for i, t := range a {
+		if i > 0 && t == types.Bool {
+			continue
+		}
+		out = append(out, types.Dynamic)
+	}
+	return out, nil
 }
 
 func evalArraySplit(_ *Context, a []types.Value) types.Value {

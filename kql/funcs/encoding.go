@@ -291,11 +291,7 @@ const maxDecompressed = 16 << 20
 func addCompression(r *Registry) {
 	scalar(r, "gzip_compress_to_base64_string", "gzip_compress_to_base64_string(string: string): string", "Gzip-compresses the string and encodes the result as base64.",
 		1, 1, fixed(types.String), unary(func(v types.Value) types.Value {
-			var b bytes.Buffer
-			w := gzip.NewWriter(&b)
-			_, _ = w.Write([]byte(str(v)))
-			_ = w.Close()
-			return strV(base64.StdEncoding.EncodeToString(b.Bytes()))
+			return strV(base64.StdEncoding.EncodeToString(m2StoredGzip([]byte(str(v)))))
 		}))
 	scalar(r, "gzip_decompress_from_base64_string", "gzip_decompress_from_base64_string(string: string): string", "Decodes base64 and gunzips it; \"\" when invalid.",
 		1, 1, fixed(types.String), unary(func(v types.Value) types.Value {
@@ -303,11 +299,7 @@ func addCompression(r *Registry) {
 		}))
 	scalar(r, "zlib_compress_to_base64_string", "zlib_compress_to_base64_string(string: string): string", "Zlib-compresses the string and encodes the result as base64.",
 		1, 1, fixed(types.String), unary(func(v types.Value) types.Value {
-			var b bytes.Buffer
-			w := zlib.NewWriter(&b)
-			_, _ = w.Write([]byte(str(v)))
-			_ = w.Close()
-			return strV(base64.StdEncoding.EncodeToString(b.Bytes()))
+			return strV(base64.StdEncoding.EncodeToString(m2StoredZlib([]byte(str(v)))))
 		}))
 	scalar(r, "zlib_decompress_from_base64_string", "zlib_decompress_from_base64_string(string: string): string", "Decodes base64 and inflates it with zlib; \"\" when invalid.",
 		1, 1, fixed(types.String), unary(func(v types.Value) types.Value {

@@ -24,6 +24,7 @@ type Entry struct {
 // <name>-function / <name>-aggregation-function pattern (checked against
 // the page names of the dataexplorer-docs snapshot in the shared corpus).
 var docPages = map[string]string{
+	"cursor_current":                     "cursor-current",
 	"dayofmonth":                         "day-of-month-function",
 	"dayofweek":                          "day-of-week-function",
 	"dayofyear":                          "day-of-year-function",

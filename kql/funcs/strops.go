@@ -266,6 +266,15 @@ type TermSet struct {
 	first   [256]bool           // first[c]: some needle starts with byte c (folded)
 	byHash  map[uint64][]string // hash of folded needle -> needles
 	needles []string
+	// bloom has one bit per needle hash (16+ bits per needle): most
+	// candidate spans are answered by it, without probing byHash. Its
+	// cost per probe does not grow with the number of needles.
+	bloom     []uint64
+	bloomMask uint64
+	// termEdges: every needle starts and ends with an ASCII letter or
+	// digit (domains, hostnames), so a match can only end at a term end
+	// and matchTerms checks only there.
+	termEdges bool
 }
 
 const (
@@ -309,7 +318,30 @@ func NewTermSet(needles []string, caseSensitive bool) *TermSet {
 		t.byHash[h] = append(t.byHash[h], n)
 		t.needles = append(t.needles, n)
 	}
+	t.termEdges = true
+	for _, n := range t.needles {
+		if !isAlnumASCII(n[0]) || !isAlnumASCII(n[len(n)-1]) {
+			t.termEdges = false
+		}
+	}
+	words := 64
+	for words*64 < 16*len(t.needles) {
+		words *= 2
+	}
+	t.bloom = make([]uint64, words)
+	t.bloomMask = uint64(words - 1)
+	for h := range t.byHash {
+		w, b := t.bloomBit(h)
+		t.bloom[w] |= b
+	}
 	return t
+}
+
+// bloomBit returns the bloom word and bit of a needle hash (mixed: FNV's
+// low bits depend only on the inputs' low bits).
+func (t *TermSet) bloomBit(h uint64) (uint64, uint64) {
+	m := (h ^ h>>32) * 0x9e3779b97f4a7c15
+	return m >> 32 & t.bloomMask, 1 << (m >> 58)
 }
 
 // Len returns the number of distinct non-empty needles.
@@ -327,6 +359,30 @@ func (t *TermSet) hash(s string) uint64 {
 	return h
 }
 
+// Byte tables for TermSet's loops: ASCII letters and digits, and the
+// case folding of each byte (identity for has_cs).
+var (
+	tsAlnum [256]bool
+	tsLower [256]byte
+	tsIdent [256]byte
+)
+
+func init() {
+	for c := 0; c < 256; c++ {
+		tsAlnum[c] = isAlnumASCII(byte(c))
+		tsLower[c] = lowerASCII(byte(c))
+		tsIdent[c] = byte(c)
+	}
+}
+
+// table returns the byte folding table of the set.
+func (t *TermSet) table() *[256]byte {
+	if t.fold {
+		return &tsLower
+	}
+	return &tsIdent
+}
+
 // Match reports whether some needle is a term-aligned match in s.
 func (t *TermSet) Match(s string) bool {
 	if t.empty {
@@ -335,13 +391,14 @@ func (t *TermSet) Match(s string) bool {
 	if len(t.needles) == 0 {
 		return false
 	}
+	lower := t.table()
 	prevAlnum := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		size := 1
 		var alnum bool
 		if c < utf8.RuneSelf {
-			alnum = isAlnumASCII(c)
+			alnum = tsAlnum[c]
 		} else {
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
@@ -349,12 +406,12 @@ func (t *TermSet) Match(s string) bool {
 		}
 		// Admissible starts: a term start or a delimiter character, whose
 		// first byte starts some needle.
-		fc := c
-		if t.fold {
-			fc = lowerASCII(c)
-		}
-		if (!alnum || !prevAlnum) && t.first[fc] {
-			if t.matchFrom(s, i) {
+		if (!alnum || !prevAlnum) && t.first[lower[c]] {
+			if t.termEdges {
+				if t.matchTerms(s, i, lower) {
+					return true
+				}
+			} else if t.matchFrom(s, i, lower) {
 				return true
 			}
 		}
@@ -364,29 +421,72 @@ func (t *TermSet) Match(s string) bool {
 	return false
 }
 
-// matchFrom tries every admissible end for a match starting at i.
-func (t *TermSet) matchFrom(s string, i int) bool {
+// matchTerms is matchFrom for sets whose needles all end with an ASCII
+// term character: the only admissible ends are term ends. Non-ASCII text
+// goes to matchFrom.
+func (t *TermSet) matchTerms(s string, i int, lower *[256]byte) bool {
 	h := fnvOffset
-	end := i + t.maxLen
-	if end > len(s) {
-		end = len(s)
-	}
+	end := min(i+t.maxLen, len(s))
 	for j := i; j < end; j++ {
 		c := s[j]
-		if t.fold {
-			c = lowerASCII(c)
+		if c >= utf8.RuneSelf {
+			return t.matchFrom(s, i, lower)
 		}
-		h = (h ^ uint64(c)) * fnvPrime
-		n := j + 1 - i
-		if !t.lens[n] {
+		h = (h ^ uint64(lower[c])) * fnvPrime
+		if !tsAlnum[c] {
 			continue
 		}
-		// Admissible end: after a delimiter byte, or at a term end.
-		last := s[j]
-		if last < utf8.RuneSelf && isAlnumASCII(last) || last >= utf8.RuneSelf && alnumBefore(s, j+1) {
-			if j+1 < len(s) && alnumAt(s, j+1) {
+		if j+1 < len(s) {
+			next := s[j+1]
+			if next >= utf8.RuneSelf {
+				return t.matchFrom(s, i, lower)
+			}
+			if tsAlnum[next] {
+				continue // inside a term
+			}
+		}
+		if !t.lens[j+1-i] {
+			continue
+		}
+		if w, b := t.bloomBit(h); t.bloom[w]&b == 0 {
+			continue
+		}
+		if cands, ok := t.byHash[h]; ok {
+			span := s[i : j+1]
+			for _, nd := range cands {
+				if t.fold && EqualFold(span, nd) || !t.fold && span == nd {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// matchFrom tries every admissible end for a match starting at i.
+func (t *TermSet) matchFrom(s string, i int, lower *[256]byte) bool {
+	h := fnvOffset
+	end := min(i+t.maxLen, len(s))
+	lens := t.lens
+	for j := i; j < end; j++ {
+		h = (h ^ uint64(lower[s[j]])) * fnvPrime
+		if !lens[j+1-i] {
+			continue
+		}
+		// Admissible end: after a delimiter, or at a term end (the next
+		// character is not a term character).
+		if j+1 < len(s) {
+			last, next := s[j], s[j+1]
+			if last|next < utf8.RuneSelf {
+				if tsAlnum[last] && tsAlnum[next] {
+					continue
+				}
+			} else if alnumBefore(s, j+1) && alnumAt(s, j+1) {
 				continue
 			}
+		}
+		if w, b := t.bloomBit(h); t.bloom[w]&b == 0 {
+			continue
 		}
 		cands, ok := t.byHash[h]
 		if !ok {

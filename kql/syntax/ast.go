@@ -655,6 +655,9 @@ type EvaluateOp struct {
 	Call   *CallExpr  // the called function
 	// Schema is the optional output schema `: (col:type, ...)`.
 	Schema []*ColumnDecl
+	// SchemaStar is set when the output schema starts with `*` (keep the
+	// input columns): `: (*, col:type, ...)`.
+	SchemaStar bool
 }
 
 // RenderOp is `render Chart [with (props)]`; legacy `render c kind=k`
@@ -745,11 +748,12 @@ type FacetOp struct {
 	With *PipeExpr // Source nil; nil when omitted
 }
 
-// ScanStep is `step Name [optional] : Pred [=> Assigns];`.
+// ScanStep is `step Name [optional] [output=all|last|none] : Pred [=> Assigns];`.
 type ScanStep struct {
 	Loc      Span         // source span of the node
 	Name     *Ident       // the name
 	Optional bool         // step is optional
+	Output   string       // `output=all|last|none`; "" when not written
 	Pred     Expr         // predicate
 	Assigns  []*NamedExpr // `=> Col = Expr` assignments
 }

@@ -644,7 +644,7 @@ func (p *parser) typedRawLiteral(t Token) Expr {
 	case types.DateTime:
 		var ticks int64
 		var err error
-		ticks, err = types.ParseDateTime(body)
+		ticks, err = types.ParseDateTimeLoose(body)
 		ok = err == nil
 		lit.Value = types.DateTimeValue(ticks)
 	case types.TimeSpan:

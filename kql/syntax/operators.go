@@ -829,7 +829,10 @@ func (p *parser) parseEvaluate() *EvaluateOp {
 	op.Call = p.parseCallOnly()
 	if p.at(TokColon) && p.peekKind(1) == TokLParen {
 		p.next()
-		op.Schema, _ = p.parseSchema(false)
+		op.Schema, op.SchemaStar = p.parseSchema(true)
+		if op.Schema == nil && op.SchemaStar {
+			op.Schema = []*ColumnDecl{}
+		}
 	}
 	op.Loc = p.spanFrom(s)
 	return op
@@ -1017,6 +1020,11 @@ func (p *parser) parseScanStep() *ScanStep {
 	if p.gotWord("optional") {
 		st.Optional = true
 	}
+	if p.atWord("output") && p.peekKind(1) == TokAssign {
+		p.next()
+		p.next()
+		st.Output = p.parseName().Name
+	}
 	p.expect(TokColon)
 	st.Pred = p.parseOr()
 	if p.got(TokArrow) {
@@ -1063,7 +1071,12 @@ func (p *parser) parseReduce(s int) Operator {
 	p.expectWord("by")
 	op.By = p.parseOr()
 	if p.gotWord("with") {
+		// `with threshold=0.1, characters="X"`: comma-separated properties
 		op.With = p.parseOpParams(anyParam)
+		for p.at(TokComma) && p.peekKind(1) == TokIdent && p.peekKind(2) == TokAssign {
+			p.next()
+			op.With = append(op.With, p.parseOpParams(anyParam)...)
+		}
 	}
 	op.Loc = p.spanFrom(s)
 	return op

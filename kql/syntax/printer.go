@@ -655,7 +655,16 @@ func (pr *printer) op(op Operator) {
 		pr.expr(o.Call)
 		if o.Schema != nil {
 			pr.ws(" : ")
-			pr.schema(o.Schema)
+			if o.SchemaStar {
+				pr.ws("(*")
+				for _, c := range o.Schema {
+					pr.ws(", ")
+					pr.columnDecl(c, true)
+				}
+				pr.ws(")")
+			} else {
+				pr.schema(o.Schema)
+			}
 		}
 	case *RenderOp:
 		pr.ws("render ")
@@ -741,7 +750,12 @@ func (pr *printer) op(op Operator) {
 		pr.expr(o.By)
 		if o.With != nil {
 			pr.ws(" with")
-			pr.opParams(o.With)
+			for i, w := range o.With {
+				if i > 0 {
+					pr.ws(",")
+				}
+				pr.opParams([]*OpParam{w})
+			}
 		}
 	case *ConsumeOp:
 		pr.kw("consume", o.Params)
@@ -908,6 +922,10 @@ func (pr *printer) scanOp(o *ScanOp) {
 		pr.ident(st.Name)
 		if st.Optional {
 			pr.ws(" optional")
+		}
+		if st.Output != "" {
+			pr.ws(" output=")
+			pr.ws(st.Output)
 		}
 		pr.ws(": ")
 		pr.expr(st.Pred)
