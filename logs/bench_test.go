@@ -175,3 +175,17 @@ func BenchmarkLARestScan(b *testing.B) {
 	sb.WriteString("]}]}\n")
 	benchNamed(b, "CommonSecurityLog", "CommonSecurityLog.json", sb.String(), types.ScanOptions{Columns: projection})
 }
+
+func sysmonXMLEvents(n int) string {
+	var b strings.Builder
+	b.WriteString("<Events>\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385f-c22a-43e0-bf4c-06f5698ffbd9}'/><EventID>22</EventID><Computer>WS%d</Computer></System><EventData><Data Name='RuleName'>-</Data><Data Name='UtcTime'>2020-10-23 06:36:42.%03d</Data><Data Name='ProcessId'>4696</Data><Data Name='QueryName'>h%d.example.com</Data><Data Name='QueryStatus'>0</Data><Data Name='QueryResults'>::ffff:1.2.3.4;</Data><Data Name='Image'>C:\\Windows\\x.exe</Data></EventData></Event>\n", i%50, i%1000, i)
+	}
+	b.WriteString("</Events>\n")
+	return b.String()
+}
+
+func BenchmarkSysmonXMLScan(b *testing.B) {
+	benchNamed(b, "ASimDnsActivityLogs", "sysmon.xml", sysmonXMLEvents(20000), types.ScanOptions{Columns: []string{"TimeGenerated", "DnsQuery", "DvcHostname"}})
+}

@@ -63,7 +63,9 @@ type File struct {
 	Table       string
 	Format      Format
 	Compression input.Compression
-	Size        int64
+	// Encoding is the file's text encoding (UTF-16 is read as UTF-8).
+	Encoding input.Encoding
+	Size     int64
 	// Explicit is set for files bound by --table.
 	Explicit bool
 
@@ -79,6 +81,10 @@ type File struct {
 type Unrecognised struct {
 	Path   string
 	Reason string
+	// Table is the table the file's name binds it to (an export named
+	// `<Table>.csv` that is empty or cannot be read), or "". Scanning that
+	// table reports the file (see Table.Scan).
+	Table string
 }
 
 // Catalog is a set of tables backed by files. It implements
@@ -138,12 +144,12 @@ func (c *Catalog) addExplicit(seen map[string]bool) error {
 					continue
 				}
 				seen[fileKey(p)] = true
-				fs, reason, err := c.classify(p, name)
+				fs, u, err := c.classify(p, name)
 				if err != nil {
 					return err
 				}
 				if fs == nil {
-					return fmt.Errorf("--table %s=%s: %s: %s", name, glob, p, reason)
+					return fmt.Errorf("--table %s=%s: %s: %s", name, glob, p, u.Reason)
 				}
 				c.files = append(c.files, fs...)
 			}
@@ -167,12 +173,12 @@ func (c *Catalog) addDir(dir string, seen map[string]bool) error {
 			continue
 		}
 		seen[fileKey(p)] = true
-		fs, reason, err := c.classify(p, "")
+		fs, u, err := c.classify(p, "")
 		if err != nil {
 			return err
 		}
 		if fs == nil {
-			c.unrec = append(c.unrec, Unrecognised{Path: p, Reason: reason})
+			c.unrec = append(c.unrec, u)
 			continue
 		}
 		c.files = append(c.files, fs...)
@@ -194,17 +200,19 @@ const sniffBytes = 64 << 10
 
 // classify works out a file's format and the table(s) it feeds. table is
 // the explicit table name or "". No files come with the reason the file
-// was not used.
-func (c *Catalog) classify(path, table string) ([]*File, string, error) {
+// was not used (and the table its name binds it to, if any).
+func (c *Catalog) classify(path, table string) ([]*File, Unrecognised, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("logs: %w", err)
+		return nil, Unrecognised{}, fmt.Errorf("logs: %w", err)
 	}
-	head, comp, err := input.Head(path, sniffBytes)
-	if err != nil {
-		return nil, "cannot read: " + err.Error(), nil
+	u := Unrecognised{Path: path, Table: nameTable(path, table)}
+	head, info, err := input.HeadInfo(path, sniffBytes)
+	if reason := unreadable(path, st.Size(), head, info, err); reason != "" {
+		u.Reason = reason
+		return nil, u, nil
 	}
-	f := &File{Path: path, Compression: comp, Size: st.Size(), modYear: st.ModTime().UTC().Year(), Explicit: table != ""}
+	f := &File{Path: path, Compression: info.Compression, Encoding: info.Encoding, Size: st.Size(), modYear: st.ModTime().UTC().Year(), Explicit: table != ""}
 	if raws, ok := sniffRaw(head); ok {
 		var out []*File
 		for _, r := range raws {
@@ -223,7 +231,7 @@ func (c *Catalog) classify(path, table string) ([]*File, string, error) {
 			g.Format, g.Table, g.kind = raws[0].format, table, raws[0].kind
 			out = append(out, &g)
 		}
-		return out, "", nil
+		return out, u, nil
 	}
 	base, ext := splitName(filepath.Base(path))
 	format, ok := exportExts[ext]
@@ -231,7 +239,8 @@ func (c *Catalog) classify(path, table string) ([]*File, string, error) {
 		format, ok = sniffExport(head)
 	}
 	if !ok {
-		return nil, "format not recognised", nil
+		u.Reason = notRecognised(ext, head)
+		return nil, u, nil
 	}
 	if format == FormatJSON {
 		if r, ok := sniffResponse(head); ok {
@@ -244,9 +253,10 @@ func (c *Catalog) classify(path, table string) ([]*File, string, error) {
 		f.Table = TableForName(base)
 	}
 	if err := c.discover(f); err != nil {
-		return nil, err.Error(), nil
+		u.Reason = strings.TrimPrefix(err.Error(), path+": ")
+		return nil, u, nil
 	}
-	return []*File{f}, "", nil
+	return []*File{f}, u, nil
 }
 
 // discover reads the first records of an export to find its columns and
@@ -325,6 +335,7 @@ func (c *Catalog) buildSchemas() error {
 	for _, t := range c.tables {
 		t.schema = mergeFileColumns(t.schema, t.known, t.files)
 	}
+	c.bindUnreadable()
 	return nil
 }
 
@@ -332,15 +343,23 @@ func (c *Catalog) buildSchemas() error {
 // with their inferred types widened across files.
 func mergeFileColumns(s types.Schema, known bool, files []*File) types.Schema {
 	out := append(types.Schema(nil), s...)
+	// pos indexes out by name (the first of duplicates, as Schema.Index
+	// does): one map lookup per column keeps this linear in the column
+	// count (a 100k-column header).
+	pos := make(map[string]int, len(out))
+	for j := len(out) - 1; j >= 0; j-- {
+		pos[out[j].Name] = j
+	}
 	for _, f := range files {
 		for i, col := range f.cols {
 			t := types.String
 			if i < len(f.inferred) {
 				t = f.inferred[i]
 			}
-			j := out.Index(col.Name)
+			j, ok := pos[col.Name]
 			switch {
-			case j < 0:
+			case !ok:
+				pos[col.Name] = len(out)
 				out = append(out, types.Field{Name: col.Name, Type: t})
 			case j >= len(s) || !known:
 				out[j].Type = record.Widen(out[j].Type, t)
@@ -382,6 +401,9 @@ type Table struct {
 	known  bool
 	strict bool
 	files  []*File
+	// unreadable are files named after the table that could not be read
+	// (empty, corrupt): reported when the table is scanned.
+	unreadable []Unrecognised
 }
 
 // Name implements types.Table.

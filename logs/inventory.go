@@ -14,9 +14,11 @@ type FileSummary struct {
 	Table       string
 	Format      Format
 	Compression string
-	Size        int64
-	Rows        int64
-	Malformed   int64
+	// Encoding is "" for UTF-8, else the encoding read (utf-16le, utf-16be).
+	Encoding  string
+	Size      int64
+	Rows      int64
+	Malformed int64
 	// TimeColumn is the datetime column the range is taken from ("" if
 	// the table has none); HasTime is false when no row had a value.
 	TimeColumn       string
@@ -59,7 +61,7 @@ func TimeColumn(s types.Schema) string {
 }
 
 func (t *Table) summarise(ctx context.Context, f *File) (FileSummary, error) {
-	s := FileSummary{Path: f.Path, Table: t.name, Format: f.Format, Compression: string(f.Compression), Size: f.Size}
+	s := FileSummary{Path: f.Path, Table: t.name, Format: f.Format, Compression: string(f.Compression), Encoding: string(f.Encoding), Size: f.Size}
 	s.TimeColumn = TimeColumn(t.schema)
 	st := &types.ScanStats{}
 	opts := types.ScanOptions{Stats: st}

@@ -13,10 +13,15 @@ import (
 )
 
 // Scan implements types.Table: it reads every file of the table, in
-// parallel when opts.Concurrent is set.
+// parallel when opts.Concurrent is set. When ctx carries a
+// types.ReadMeter, the bytes read from disk are counted into it as they
+// are read (see input.Expect), for live progress.
 func (t *Table) Scan(ctx context.Context, opts types.ScanOptions, emit func(*types.Batch) error) error {
 	if _, err := record.Project(t.schema, opts.Columns); err != nil {
 		return fmt.Errorf("table %s: %w", t.name, err)
+	}
+	if err := t.reportUnreadable(opts); err != nil {
+		return err
 	}
 	if !opts.Concurrent || len(t.files) == 1 && !t.files[0].splittable() || len(t.files) == 0 {
 		for _, f := range t.files {
@@ -105,7 +110,18 @@ func (t *Table) scanPart(ctx context.Context, w work, opts types.ScanOptions, em
 		atomic.AddInt64(&opts.Stats.Files, 1)
 		atomic.AddInt64(&opts.Stats.Bytes, f.Size)
 	}
+	meter := types.ReadMeterFrom(ctx)
+	var claim *input.Claim
+	if meter != nil {
+		claim = input.Expect(f.Path, meter)
+	}
 	src, err := openSource(f, rng)
+	if claim != nil && !claim.Done() && err == nil {
+		// The reader opened the file without input (Parquet, or a
+		// range reader that does not count): the part counts as read
+		// once it is done.
+		defer meter.Add(partSize(w))
+	}
 	if err != nil {
 		return fmt.Errorf("table %s: %w", t.name, err)
 	}
@@ -117,6 +133,17 @@ func (t *Table) scanPart(ctx context.Context, w work, opts types.ScanOptions, em
 	if pr, ok := src.(record.Projector); ok {
 		pr.Need(plan.Needed(len(src.Columns())))
 	}
+	if pf, ok := src.(preFilterer); ok && opts.Filter != nil {
+		// The source filters before decoding (CSV, JSON lines); the sink
+		// need not call the filter again on the rows it keeps. The where
+		// the filter came from still runs on them.
+		pf.PreFilter(ctx, opts.Filter, opts.Stats)
+		nf := opts
+		nf.Filter = nil
+		if plan, err = record.NewPlan(t.schema, src.Columns(), nf); err != nil {
+			return fmt.Errorf("table %s: %s: %w", t.name, f.Path, err)
+		}
+	}
 	sink := record.NewSink(plan, record.SinkOptions{File: f.Path, Strict: t.strict, Stats: opts.Stats, Emit: emit})
 	for _, p := range f.problems {
 		if !w.first {
@@ -127,4 +154,18 @@ func (t *Table) scanPart(ctx context.Context, w work, opts types.ScanOptions, em
 		}
 	}
 	return record.Run(ctx, src, sink)
+}
+
+// partSize is the bytes of a file a work item covers.
+func partSize(w work) int64 {
+	if w.rng != nil {
+		return w.rng.Length
+	}
+	return w.f.Size
+}
+
+// preFilterer is a source that applies the raw filter itself, before it
+// decodes the rest of a record (logs/csv, logs/jsonl).
+type preFilterer interface {
+	PreFilter(ctx context.Context, f *types.RawFilter, stats *types.ScanStats)
 }

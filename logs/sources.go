@@ -121,9 +121,9 @@ func (jsonSampler) Problems() []string { return nil }
 var splitMin int64 = 8 << 20
 
 // splittable reports whether a file can be scanned in byte ranges:
-// uncompressed CSV or JSON lines of at least splitMin bytes.
+// uncompressed UTF-8 CSV or JSON lines of at least splitMin bytes.
 func (f *File) splittable() bool {
-	return f.Compression == input.None && f.Size >= splitMin && (f.Format == FormatCSV || f.Format == FormatJSON && !f.array)
+	return f.Compression == input.None && f.Encoding == input.UTF8 && f.Size >= splitMin && (f.Format == FormatCSV || f.Format == FormatJSON && !f.array)
 }
 
 // ranges cuts a splittable file into about n ranges of whole records.

@@ -20,6 +20,11 @@ func FuzzOpenAndScan(f *testing.F) {
 	f.Add("d.log", []byte("DNS Server log file creation at 5/21/2015 1:50:00 PM\r\n"))
 	f.Add("r.json", []byte(`{"tables":[{"name":"PrimaryResult","columns":[{"name":"a","type":"long"}],"rows":[[1]]}]}`))
 	f.Add("S.jsonl", []byte(`{"EventID":22,"Channel":"Microsoft-Windows-Sysmon/Operational","QueryName":"a"}`+"\n"))
+	f.Add("A.json", []byte(`[{"a":1},{"a":2}] trailing [{"a":3}]`))
+	f.Add("U.csv", []byte("\xff\xfea\x00,\x00b\x00\n\x001\x00,\x00x\x00\n\x00"))
+	f.Add("s.xml", []byte("<Events><Event><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>22</EventID></System><EventData><Data Name='QueryName'>a<</Data></EventData></Event><Event><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>22"))
+	f.Add("E_empty.csv", []byte{})
+	f.Add("E_bad.csv.gz", []byte("\x1f\x8b\x08\x00garbage"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		if name == "" || filepath.Base(name) != name || name[0] == '.' || len(name) > 100 {
 			return

@@ -11,6 +11,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/huntpack/huntpack/logs/input"
@@ -29,9 +30,64 @@ const (
 type Builder struct {
 	cols []record.Col
 	idx  map[string]int
+	pos  []int // per interned Name: the column, or -1
 	vals []string
 	set  []int // columns set in this row, in order
 	buf  []byte
+}
+
+// Name is a column name interned with Intern: Builder.SetN finds its
+// column with an array index instead of a map lookup.
+type Name int
+
+var (
+	internMu    sync.Mutex
+	internNames []string
+	internIdx   = map[string]Name{}
+)
+
+// Intern returns the Name of a column name (the same Name for the same
+// text). Call it once per name (package-level variables), not per row.
+func Intern(col string) Name {
+	internMu.Lock()
+	defer internMu.Unlock()
+	if n, ok := internIdx[col]; ok {
+		return n
+	}
+	n := Name(len(internNames))
+	internNames = append(internNames, col)
+	internIdx[col] = n
+	return n
+}
+
+// SetN is Set for an interned name.
+func (b *Builder) SetN(n Name, val string) {
+	if int(n) >= len(b.pos) {
+		b.growPos(n)
+	}
+	if i := b.pos[n]; i >= 0 && val != "" {
+		if b.vals[i] == "" {
+			b.set = append(b.set, i)
+		}
+		b.vals[i] = val
+	}
+}
+
+// growPos resolves the names interned since the builder last looked.
+func (b *Builder) growPos(n Name) {
+	internMu.Lock()
+	names := internNames[len(b.pos):]
+	internMu.Unlock()
+	for _, name := range names {
+		i, ok := b.idx[name]
+		if !ok {
+			i = -1
+		}
+		b.pos = append(b.pos, i)
+	}
+	if int(n) >= len(b.pos) {
+		panic("asim: Name not made by Intern")
+	}
 }
 
 // NewBuilder returns a builder for an ASIM table (or any known table).
@@ -254,6 +310,9 @@ func SumInts(vals ...string) string {
 	var sum int64
 	ok := false
 	for _, v := range vals {
+		if v == "" {
+			continue // no error value to build
+		}
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			sum += n
 			ok = true

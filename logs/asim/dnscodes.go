@@ -65,12 +65,12 @@ func SetDNSResult(b *Builder, code, name string) {
 	if name == "" {
 		name = RcodeName(code)
 	}
-	b.Set("DnsResponseCode", code)
-	b.Set("EventResultDetails", strings.ToUpper(name))
+	b.SetN(NDnsResponseCode, code)
+	b.SetN(NEventResultDetails, strings.ToUpper(name))
 	switch {
 	case code == "0":
-		b.Set("EventResult", "Success")
+		b.SetN(NEventResult, "Success")
 	case code != "":
-		b.Set("EventResult", "Failure")
+		b.SetN(NEventResult, "Failure")
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // Event is one parsed CEF line.
@@ -71,6 +72,35 @@ func Index(line []byte) int {
 
 // Parse parses one line.
 func Parse(line []byte, o Options) (Event, error) {
+	var sc scratch // not reused: the event's strings stay valid
+	return sc.parse(line, o)
+}
+
+// scratch holds the buffers of a parse. The strings of the event it
+// returns are views of its arena: a reused scratch (Source) makes them
+// valid until its next parse only.
+type scratch struct {
+	arena []byte
+	marks []mark
+	kvs   []KV
+}
+
+type mark struct{ keyStart, eq int }
+
+// reset makes the scratch ready for the next line.
+func (sc *scratch) reset() {
+	sc.arena, sc.marks, sc.kvs = sc.arena[:0], sc.marks[:0], sc.kvs[:0]
+}
+
+// view returns the arena bytes from start as a string (no copy).
+func (sc *scratch) view(start int) string {
+	if start == len(sc.arena) {
+		return ""
+	}
+	return unsafe.String(&sc.arena[start], len(sc.arena)-start)
+}
+
+func (sc *scratch) parse(line []byte, o Options) (Event, error) {
 	var ev Event
 	i := Index(line)
 	if i < 0 {
@@ -78,48 +108,48 @@ func Parse(line []byte, o Options) (Event, error) {
 	}
 	parseSyslogPrefix(bytes.TrimSpace(line[:i]), o.Year, &ev)
 	rest := line[i+4:]
-	fields, ext, err := splitHeader(rest, o.KeepEscapes)
+	fields, ext, err := sc.splitHeader(rest, o.KeepEscapes)
 	if err != nil {
 		return ev, err
 	}
 	ev.Version, ev.DeviceVendor, ev.DeviceProduct, ev.DeviceVersion = fields[0], fields[1], fields[2], fields[3]
 	ev.SignatureID, ev.Name, ev.Severity = fields[4], fields[5], fields[6]
-	ev.Ext = parseExtension(ext, o.KeepEscapes)
+	ev.Ext = sc.parseExtension(ext, o.KeepEscapes)
 	return ev, nil
 }
 
 // splitHeader splits the 7 pipe-separated header fields (after "CEF:")
 // and returns the extension text.
-func splitHeader(b []byte, keep bool) ([7]string, []byte, error) {
+func (sc *scratch) splitHeader(b []byte, keep bool) ([7]string, []byte, error) {
 	var out [7]string
-	var cur []byte
+	start := len(sc.arena)
 	n := 0
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if c == '\\' && i+1 < len(b) && (b[i+1] == '|' || b[i+1] == '\\') {
 			if keep {
-				cur = append(cur, c)
+				sc.arena = append(sc.arena, c)
 			}
-			cur = append(cur, b[i+1])
+			sc.arena = append(sc.arena, b[i+1])
 			i++
 			continue
 		}
 		if c == '|' {
-			out[n] = string(cur)
-			cur = cur[:0]
+			out[n] = sc.view(start)
+			start = len(sc.arena)
 			n++
 			if n == 7 {
 				return out, b[i+1:], nil
 			}
 			continue
 		}
-		cur = append(cur, c)
+		sc.arena = append(sc.arena, c)
 	}
 	if n == 6 { // no extension and no final '|'
-		out[6] = string(cur)
+		out[6] = sc.view(start)
 		return out, nil, nil
 	}
-	return out, nil, fmt.Errorf("CEF header has %d of 7 fields", n+boolInt(len(cur) > 0))
+	return out, nil, fmt.Errorf("CEF header has %d of 7 fields", n+boolInt(len(sc.arena) > start))
 }
 
 func boolInt(b bool) int {
@@ -136,9 +166,8 @@ func isKeyChar(c byte) bool {
 // parseExtension splits "k1=v1 k2=v two k3=v3": a key is a run of key
 // characters at the start or after a space, followed by an unescaped
 // '='; a value runs to the space before the next key.
-func parseExtension(b []byte, keep bool) []KV {
-	type mark struct{ keyStart, eq int }
-	var marks []mark
+func (sc *scratch) parseExtension(b []byte, keep bool) []KV {
+	marks := sc.marks[:0]
 	for i := 0; i < len(b); i++ {
 		if b[i] == '\\' {
 			i++
@@ -156,7 +185,11 @@ func parseExtension(b []byte, keep bool) []KV {
 		}
 		marks = append(marks, mark{k, i})
 	}
-	out := make([]KV, 0, len(marks))
+	sc.marks = marks
+	if len(marks) == 0 {
+		return nil
+	}
+	out := sc.kvs[:0]
 	for j, m := range marks {
 		end := len(b)
 		if j+1 < len(marks) {
@@ -168,16 +201,22 @@ func parseExtension(b []byte, keep bool) []KV {
 		} else {
 			v = bytes.TrimRight(v, " \r\n")
 		}
-		out = append(out, KV{Key: string(b[m.keyStart:m.eq]), Value: unescapeValue(v, keep)})
+		start := len(sc.arena)
+		sc.arena = append(sc.arena, b[m.keyStart:m.eq]...)
+		key := sc.view(start)
+		out = append(out, KV{Key: key, Value: sc.unescapeValue(v, keep)})
 	}
+	sc.kvs = out
 	return out
 }
 
-func unescapeValue(v []byte, keep bool) string {
+func (sc *scratch) unescapeValue(v []byte, keep bool) string {
+	start := len(sc.arena)
 	if keep || bytes.IndexByte(v, '\\') < 0 {
-		return string(v)
+		sc.arena = append(sc.arena, v...)
+		return sc.view(start)
 	}
-	out := make([]byte, 0, len(v))
+	out := sc.arena
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if c != '\\' || i+1 == len(v) {
@@ -196,7 +235,8 @@ func unescapeValue(v []byte, keep bool) string {
 		}
 		i++
 	}
-	return string(out)
+	sc.arena = out
+	return sc.view(start)
 }
 
 var months = map[string]time.Month{"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}

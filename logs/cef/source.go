@@ -26,6 +26,8 @@ type Source struct {
 	idx    map[string]int
 	vals   [][]byte
 	extra  []byte
+	arena  []byte  // the values of the current record
+	sc     scratch // reused: the parsed event is valid until the next line
 }
 
 // Open opens a CEF file (optionally compressed).
@@ -69,7 +71,8 @@ func (s *Source) Next(fields [][]byte) (int64, error) {
 			continue
 		}
 		line, valid := input.CleanUTF8(line)
-		ev, err := Parse(line, s.opts)
+		s.sc.reset()
+		ev, err := s.sc.parse(line, s.opts)
 		if err != nil {
 			return n, &record.Error{Line: n, Msg: err.Error() + "; skipped"}
 		}
@@ -87,7 +90,9 @@ func (s *Source) set(col, val string) {
 		if s.schema[i].Type == types.DateTime {
 			val = epochMillisToISO(val)
 		}
-		s.vals[i] = []byte(val)
+		start := len(s.arena)
+		s.arena = append(s.arena, val...)
+		s.vals[i] = s.arena[start:len(s.arena):len(s.arena)]
 	}
 }
 
@@ -96,6 +101,7 @@ func (s *Source) fill(ev *Event) {
 		s.vals[i] = nil
 	}
 	s.extra = s.extra[:0]
+	s.arena = s.arena[:0]
 	s.set("DeviceVendor", ev.DeviceVendor)
 	s.set("DeviceProduct", ev.DeviceProduct)
 	s.set("DeviceVersion", ev.DeviceVersion)

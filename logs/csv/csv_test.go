@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"unicode/utf8"
 
 	"github.com/huntpack/huntpack/logs/record"
 )
@@ -197,11 +200,42 @@ func FuzzParser(f *testing.F) {
 				t.Fatalf("line numbers not increasing: %d after %d", line, prev)
 			}
 			prev = line
-			if err != nil && !errors.Is(err, ErrInvalidUTF8) && !errors.Is(err, ErrRecordTooLong) {
+			if err != nil && !errors.Is(err, ErrInvalidUTF8) && !errors.Is(err, ErrRecordTooLong) && !errors.Is(err, ErrUnterminatedQuote) {
 				t.Fatalf("unexpected error %v", err)
 			}
 		}
 		t.Fatal("parser did not reach EOF")
+	})
+}
+
+// FuzzParserChunks checks that records do not depend on how the input is
+// cut into reads (buffer refills in the middle of quoted fields, doubled
+// quotes and CRLFs), by reading one byte at a time.
+func FuzzParserChunks(f *testing.F) {
+	for _, s := range parserSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		whole := dump(NewParser(strings.NewReader(s)))
+		bytewise := dump(NewParser(iotest.OneByteReader(strings.NewReader(s))))
+		if whole != bytewise {
+			t.Fatalf("whole read:\n%s\none byte at a time:\n%s", whole, bytewise)
+		}
+		if !strings.ContainsAny(s, "\"\r") && utf8.ValidString(s) {
+			// Without quotes a record is a line split at commas.
+			var want strings.Builder
+			lines := strings.Split(s, "\n")
+			if lines[len(lines)-1] == "" {
+				lines = lines[:len(lines)-1]
+			}
+			for i, l := range lines {
+				fmt.Fprintf(&want, "%d %q err=<nil>\n", i+1, strings.Split(l, ","))
+			}
+			fmt.Fprintf(&want, "EOF at %d\n", len(lines))
+			if whole != want.String() {
+				t.Fatalf("got\n%s\nwant\n%s", whole, want.String())
+			}
+		}
 	})
 }
 

@@ -108,61 +108,60 @@ func setDevice(b *asim.Builder, dvc string) {
 	if dvc == "" {
 		return
 	}
-	b.Set("Dvc", dvc)
+	b.SetN(asim.NDvc, dvc)
 	if _, err := netip.ParseAddr(dvc); err == nil {
-		b.Set("DvcIpAddr", dvc)
+		b.SetN(asim.NDvcIpAddr, dvc)
 		return
 	}
 	host, domain, dotted := strings.Cut(dvc, ".")
-	b.Set("DvcHostname", host)
+	b.SetN(asim.NDvcHostname, host)
 	if dotted && domain != "" {
-		b.Set("DvcFQDN", dvc)
-		b.Set("DvcDomain", domain)
-		b.Set("DvcDomainType", "FQDN")
+		b.SetN(asim.NDvcFQDN, dvc)
+		b.SetN(asim.NDvcDomain, domain)
+		b.SetN(asim.NDvcDomainType, "FQDN")
 	}
 }
 
 func mapLine(line []byte, n int64, b *asim.Builder) (bool, error) {
-	s := string(line)
-	if !strings.Contains(s, " PACKET ") {
+	if !bytes.Contains(line, []byte(" PACKET ")) {
 		return false, nil // header, blank and non-packet lines
 	}
-	m := packetRe.FindStringSubmatch(s)
-	if m == nil {
+	p, ok := parsePacket(string(line))
+	if !ok {
 		return false, fmt.Errorf("PACKET line not in the debug log layout")
 	}
-	date, clock, remote, xid, isResp, flagsHex, flagChars, rcode, qtype, name := m[1], m[2], m[7], m[8], m[9] == "R", m[11], m[12], m[13], m[14], m[15]
+	date, clock, remote, xid, isResp, flagsHex, flagChars, rcode, qtype, name := p.date, p.clock, p.remote, p.xid, p.resp, p.flagsHex, p.flagChars, p.rcode, p.qtype, p.name
 	ts := date + " " + strings.Join(strings.Fields(clock), " ")
-	b.Set("TimeGenerated", ts)
-	b.Set("EventStartTime", ts)
-	b.Set("EventEndTime", ts)
-	b.Set("EventCount", "1")
-	b.Set("EventType", "Query")
-	b.Set("EventVendor", "Microsoft")
-	b.Set("EventProduct", "DNS Server")
-	b.Set("EventSchemaVersion", "0.1.7")
-	b.Set("Type", asim.Dns)
-	b.Set("NetworkProtocol", m[5])
-	b.Set("TransactionIdHex", strings.ToLower(xid))
-	b.Set("DnsQuery", DecodeName(name))
-	b.Set("DnsQueryTypeName", qtype)
-	b.Set("DnsQueryType", asim.QtypeNumber(qtype))
-	b.Set("DnsFlags", strings.TrimSpace(flagChars))
-	b.Set("EventOriginalType", m[6]+" "+m[10])
+	b.SetN(asim.NTimeGenerated, ts)
+	b.SetN(asim.NEventStartTime, ts)
+	b.SetN(asim.NEventEndTime, ts)
+	b.SetN(asim.NEventCount, "1")
+	b.SetN(asim.NEventType, "Query")
+	b.SetN(asim.NEventVendor, "Microsoft")
+	b.SetN(asim.NEventProduct, "DNS Server")
+	b.SetN(asim.NEventSchemaVersion, "0.1.7")
+	b.SetN(asim.NType, asim.Dns)
+	b.SetN(asim.NNetworkProtocol, p.proto)
+	b.SetN(asim.NTransactionIdHex, strings.ToLower(xid))
+	b.SetN(asim.NDnsQuery, DecodeName(name))
+	b.SetN(asim.NDnsQueryTypeName, qtype)
+	b.SetN(asim.NDnsQueryType, asim.QtypeNumber(qtype))
+	b.SetN(asim.NDnsFlags, strings.TrimSpace(flagChars))
+	b.SetN(asim.NEventOriginalType, p.dir+" "+p.opcode)
 	setFlags(b, flagChars)
-	b.Set("AdditionalFields", `{"FlagsHex":"`+flagsHex+`"}`)
-	inbound := m[6] == "Rcv"
+	b.SetN(asim.NAdditionalFields, `{"FlagsHex":"`+flagsHex+`"}`)
+	inbound := p.dir == "Rcv"
 	switch {
 	case inbound != isResp: // query from a client, or response to a client
-		b.Set("SrcIpAddr", remote)
+		b.SetN(asim.NSrcIpAddr, remote)
 	default: // query to / response from an upstream server
-		b.Set("DstIpAddr", remote)
+		b.SetN(asim.NDstIpAddr, remote)
 	}
 	if isResp {
-		b.Set("EventSubType", "response")
+		b.SetN(asim.NEventSubType, "response")
 		asim.SetDNSResult(b, "", rcode)
 	} else {
-		b.Set("EventSubType", "request")
+		b.SetN(asim.NEventSubType, "request")
 	}
 	return true, nil
 }
@@ -171,10 +170,10 @@ func mapLine(line []byte, n int64, b *asim.Builder) (bool, error) {
 // authoritative, T truncated, D recursion desired, R recursion available.
 func setFlags(b *asim.Builder, chars string) {
 	has := func(c string) string { return strconv.FormatBool(strings.Contains(chars, c)) }
-	b.Set("DnsFlagsAuthoritative", has("A"))
-	b.Set("DnsFlagsTruncated", has("T"))
-	b.Set("DnsFlagsRecursionDesired", has("D"))
-	b.Set("DnsFlagsRecursionAvailable", has("R"))
+	b.SetN(asim.NDnsFlagsAuthoritative, has("A"))
+	b.SetN(asim.NDnsFlagsTruncated, has("T"))
+	b.SetN(asim.NDnsFlagsRecursionDesired, has("D"))
+	b.SetN(asim.NDnsFlagsRecursionAvailable, has("R"))
 }
 
 // DecodeName turns "(10)sitecheck2(5)opera(3)com(0)" into

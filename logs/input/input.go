@@ -38,30 +38,67 @@ var (
 // ParallelGzipMin bytes or more that has several members is inflated on
 // GOMAXPROCS-1 goroutines (see NewParallelGzip), leaving one core to the
 // parser.
+//
+// UTF-16 text (by its byte order mark, or recognised by its NUL bytes,
+// see DetectUTF16) is transcoded to UTF-8, so readers always see UTF-8.
 func Open(path string) (io.ReadCloser, Compression, error) {
+	rc, info, err := open(path, runtime.GOMAXPROCS(0)-1)
+	return rc, info.Compression, err
+}
+
+// Info says how a file's text is stored.
+type Info struct {
+	Compression Compression
+	Encoding    Encoding
+}
+
+// OpenInfo is Open that also reports the text encoding.
+func OpenInfo(path string) (io.ReadCloser, Info, error) {
 	return open(path, runtime.GOMAXPROCS(0)-1)
 }
 
-func open(path string, workers int) (io.ReadCloser, Compression, error) {
-	f, err := os.Open(path)
+// open opens path for a reader: its reads are counted when a claim is
+// pending on path (see Expect).
+func open(path string, workers int) (io.ReadCloser, Info, error) {
+	return openClaim(path, workers, true)
+}
+
+// openClaim opens path; with claim set, a pending claim on path counts
+// its reads.
+func openClaim(path string, workers int, claim bool) (io.ReadCloser, Info, error) {
+	osf, err := os.Open(path)
 	if err != nil {
-		return nil, None, err
+		return nil, Info{}, err
 	}
+	var f RangeFile = osf
 	if workers > 1 {
 		var head [10]byte
-		st, err := f.Stat()
+		st, err := osf.Stat()
 		if err == nil && st.Mode().IsRegular() && st.Size() >= ParallelGzipMin {
-			if n, _ := f.ReadAt(head[:], 0); n == len(head) && isGzipHeader(head[:]) {
-				return NewParallelGzip(f, st.Size(), workers, f), Gzip, nil
+			if n, _ := osf.ReadAt(head[:], 0); n == len(head) && isGzipHeader(head[:]) {
+				pg := newParallelGzip(osf, st.Size(), workers, osf, pgzSegment)
+				if claim {
+					// Counted as the parser consumes segments, not as
+					// the workers read ahead.
+					if c := take(path); c != nil {
+						pg.count = c
+					}
+				}
+				rc, enc := decodeText(pg)
+				return rc, Info{Gzip, enc}, nil
 			}
 		}
+	}
+	if claim {
+		f = counted(osf, path)
 	}
 	rc, c, err := Decompress(f)
 	if err != nil {
 		f.Close()
-		return nil, None, fmt.Errorf("%s: %w", path, err)
+		return nil, Info{Compression: c}, fmt.Errorf("%s: %w", path, err)
 	}
-	return rc, c, nil
+	rc, enc := decodeText(rc)
+	return rc, Info{c, enc}, nil
 }
 
 // Decompress wraps a reader according to its first bytes; closing the
@@ -108,17 +145,24 @@ func (s *stack) Close() error {
 
 // Head returns up to n bytes from the start of path, decompressed.
 func Head(path string, n int) ([]byte, Compression, error) {
-	rc, c, err := open(path, 1)
+	b, info, err := HeadInfo(path, n)
+	return b, info.Compression, err
+}
+
+// HeadInfo is Head that also reports the text encoding (the bytes
+// returned are UTF-8).
+func HeadInfo(path string, n int) ([]byte, Info, error) {
+	rc, info, err := openClaim(path, 1, false)
 	if err != nil {
-		return nil, c, err
+		return nil, info, err
 	}
 	defer rc.Close()
 	buf := make([]byte, n)
 	k, err := io.ReadFull(rc, buf)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return buf[:k], c, err
+		return buf[:k], info, err
 	}
-	return buf[:k], c, nil
+	return buf[:k], info, nil
 }
 
 // MaxLine is the longest line Lines returns whole; longer lines are

@@ -80,6 +80,11 @@ type parallelGzip struct {
 	// benchmarks); Fallback reports whether the reader fell back.
 	Segments int
 	Fallback bool
+	// count, when set, gets each segment's compressed size once the
+	// reader has consumed it (not when the workers read it, far ahead),
+	// so progress follows the parser; after a fallback, the bytes the
+	// sequential reader reads.
+	count Counter
 }
 
 var pgzBlocks = sync.Pool{New: func() any { b := make([]byte, pgzBlock); return &b }}
@@ -242,6 +247,9 @@ func (p *parallelGzip) Read(b []byte) (int, error) {
 			}
 			continue
 		}
+		if p.count != nil {
+			p.count.Add(p.cur.end - p.cur.start)
+		}
 		p.cur = nil
 		<-p.sem
 	}
@@ -256,7 +264,11 @@ func (p *parallelGzip) fallback() error {
 	p.stop()
 	p.Fallback = true
 	start := p.cur.start
-	zr, err := gzip.NewReader(bufio.NewReaderSize(io.NewSectionReader(p.ra, start, p.size-start), 256<<10))
+	var rest io.Reader = io.NewSectionReader(p.ra, start, p.size-start)
+	if p.count != nil {
+		rest = countingReader{rest, p.count}
+	}
+	zr, err := gzip.NewReader(bufio.NewReaderSize(rest, 256<<10))
 	if err != nil {
 		return err // the segment started there, so this is the file's own error
 	}

@@ -128,11 +128,11 @@ func TestParallelGzipOpen(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	rc, c, err := open(path, 2)
-	if err != nil || c != Gzip {
-		t.Fatal(c, err)
+	rc, info, err := open(path, 2)
+	if err != nil || info.Compression != Gzip || info.Encoding != UTF8 {
+		t.Fatal(info, err)
 	}
-	p, ok := rc.(*parallelGzip)
+	p, ok := underlying(rc).(*parallelGzip)
 	if !ok {
 		t.Fatalf("open gave %T", rc)
 	}
@@ -166,7 +166,7 @@ func TestParallelGzipOpen(t *testing.T) {
 	}
 	// One worker: the sequential reader.
 	rc, _, _ = open(path, 1)
-	if _, ok := rc.(*parallelGzip); ok {
+	if _, ok := underlying(rc).(*parallelGzip); ok {
 		t.Error("one worker opened in parallel")
 	}
 	rc.Close()

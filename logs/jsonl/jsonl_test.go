@@ -168,3 +168,28 @@ func TestSourceInvalidUTF8(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
+
+// TestSourceArrayTrailingText is gap G1: text after the closing ']' of a
+// JSON array is reported with its line; the elements before it are kept.
+func TestSourceArrayTrailingText(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []result
+	}{
+		{"garbage on the same line", `[{"a":1},{"a":2},{"a":3}] trailing garbage {`, []result{
+			{line: 1, rec: "1"}, {line: 1, rec: "2"}, {line: 1, rec: "3"},
+			{line: 1, err: `text after the closing ] of the JSON array ignored: "trailing garbage {"`},
+		}},
+		{"second array lines later", "[\n{\"a\":1},\n{\"a\":2}\n]\n\n  [{\"a\":9}]\n", []result{
+			{line: 2, rec: "1"}, {line: 3, rec: "2"},
+			{line: 6, err: `ignored: "[{\"a\":9}]"`},
+		}},
+		{"white space only", "[{\"a\":1}]\n \r\n\t\n", []result{{line: 1, rec: "1"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := readSource(t, tt.in, Options{Grow: true})
+			check(t, got, tt.want)
+		})
+	}
+}

@@ -5,6 +5,10 @@
 // its raw value (strings unescaped, nested objects and arrays as JSON
 // text), and with flattening nested object members also appear under
 // dotted keys ("dns.rrname").
+//
+// Plain records take a fast path (fast.go) that reads the needed values
+// in place and applies the scan's raw filter before anything else;
+// records it does not handle go to the Scanner, with the same results.
 package jsonl
 
 import (

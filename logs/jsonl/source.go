@@ -25,10 +25,26 @@ type Source struct {
 	fields [][]byte
 	newKey string
 	need   []bool
+
+	// Key order prediction (objects of a log file list their keys in
+	// the same order): keys[c] is column c's key, pred[k] the column of
+	// the k-th member of the previous object (-1: none), pos the member
+	// index in the current object. A hit costs a string compare instead
+	// of a map lookup.
+	keys []string
+	pred []int
+	pos  int
+
+	fast *fastPath // fast path and raw pre-filter (fast.go), made on first use
 }
 
 // Need implements record.Projector: values of other columns are not copied.
-func (s *Source) Need(need []bool) { s.need = need }
+func (s *Source) Need(need []bool) {
+	s.need = need
+	if s.fast != nil {
+		s.fast.ready = false // the fast path takes other values now
+	}
+}
 
 // Options configures a Source.
 type Options struct {
@@ -70,6 +86,7 @@ func (s *Source) addCol(c record.Col) {
 		return
 	}
 	s.idx[k] = len(s.cols)
+	s.keys = append(s.keys, k)
 	s.cols = append(s.cols, c)
 	s.offs = append(s.offs, [2]int{-1, -1})
 	s.fields = append(s.fields, nil)
@@ -103,8 +120,23 @@ func (s *Source) Columns() []record.Col { return s.cols }
 // NextRecord reads the next object and returns its fields (one per
 // current column; nil = null/absent), valid until the next call.
 func (s *Source) NextRecord() ([][]byte, int64, error) {
+	defer s.fast.flush()
 	for {
 		b, line, err := s.sp.Next()
+		if err == nil && !s.grow && !s.sc.Flatten {
+			if rec, ok := s.fastRecord(b); ok {
+				if rec != nil {
+					return rec, line, nil
+				}
+				if s.fast.cancelled() {
+					return nil, line, io.EOF // the scan is cancelled: stop reading
+				}
+				continue // rejected by the raw filter
+			}
+		}
+		if err == nil {
+			return s.decode(b, line) // (before errors.As: its &te allocates)
+		}
 		if err == io.EOF {
 			return nil, line, io.EOF
 		}
@@ -114,10 +146,12 @@ func (s *Source) NextRecord() ([][]byte, int64, error) {
 		if errors.Is(err, ErrTruncated) {
 			return nil, line, err
 		}
-		if err != nil {
-			return nil, line, err
+		var te *TrailingError
+		if errors.As(err, &te) {
+			// The elements were read; the next call returns io.EOF.
+			return nil, te.Line, &record.Error{Line: te.Line, Msg: te.Error()}
 		}
-		return s.decode(b, line)
+		return nil, line, err
 	}
 }
 
@@ -131,11 +165,15 @@ func (s *Source) decode(b []byte, line int64) ([][]byte, int64, error) {
 }
 
 func (s *Source) decodeValid(b []byte, line int64) ([][]byte, int64, error) {
+	if s.vals == nil {
+		s.vals = make([]byte, 0, 1024) // so that "" is never a nil (null) field
+	}
 	s.vals = s.vals[:0]
 	for i := range s.offs {
 		s.offs[i] = [2]int{-1, -1}
 	}
 	s.newKey = ""
+	s.pos = 0
 	err := s.sc.Object(b, s.member)
 	if err != nil {
 		var se *SyntaxError
@@ -168,8 +206,21 @@ func countNL(b []byte) int {
 }
 
 func (s *Source) member(key, val []byte, kind Kind) {
+	k := s.pos
+	s.pos++
+	if k < len(s.pred) {
+		if i := s.pred[k]; i >= 0 && s.keys[i] == string(key) {
+			s.value(i, val, kind)
+			return
+		}
+	} else {
+		s.pred = append(s.pred, -1)
+	}
 	i, ok := s.idx[string(key)]
-	if !ok {
+	if ok {
+		s.pred[k] = i
+	} else {
+		s.pred[k] = -1
 		if !s.grow {
 			if !s.unknown[string(key)] {
 				s.unknown[string(key)] = true
@@ -183,6 +234,11 @@ func (s *Source) member(key, val []byte, kind Kind) {
 		s.addCol(c)
 		i = len(s.cols) - 1
 	}
+	s.value(i, val, kind)
+}
+
+// value stores the value of column i.
+func (s *Source) value(i int, val []byte, kind Kind) {
 	if kind == KNull || (s.need != nil && i < len(s.need) && !s.need[i]) {
 		s.offs[i] = [2]int{-1, -1}
 		return

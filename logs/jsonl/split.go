@@ -23,6 +23,9 @@ type Splitter struct {
 	done  bool
 	// MaxRecord bounds one record's size (default input.MaxLine).
 	MaxRecord int
+	// buffered-line state (fastlines.go)
+	synced   bool
+	lastLine int64
 }
 
 // NewSplitter returns a splitter over r.
@@ -80,9 +83,14 @@ func (s *Splitter) nextLine() ([]byte, int64, error) {
 		s.lines.Max = s.MaxRecord
 	}
 	for {
-		b, line, err := s.lines.Next()
-		if err != nil {
-			return nil, line, err
+		b, line, ok := s.bufferedLine()
+		if !ok {
+			var err error
+			b, line, err = s.lines.Next()
+			s.synced, s.lastLine = true, line
+			if err != nil {
+				return nil, line, err
+			}
 		}
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
@@ -142,7 +150,8 @@ func (s *Splitter) nextElement() ([]byte, int64, error) {
 		}
 		if c[i] == ']' {
 			s.done = true
-			return nil, s.line, io.EOF
+			s.carry = c[i+1:]
+			return nil, s.line, s.trailing()
 		}
 		c = c[i:]
 		break
@@ -225,4 +234,46 @@ func scanElement(c []byte, depth *int, inStr, esc *bool, line *int64) int {
 		}
 	}
 	return -1
+}
+
+// TrailingError reports text after the closing ']' of a JSON array: the
+// array's elements were read, the text was not.
+type TrailingError struct {
+	Line int64  // line of the first byte after the array that is not a space
+	Text string // the start of that text (at most 40 bytes)
+}
+
+func (e *TrailingError) Error() string {
+	return fmt.Sprintf("text after the closing ] of the JSON array ignored: %q", e.Text)
+}
+
+// trailing looks past the array's closing ']' and returns io.EOF when only
+// white space follows, a *TrailingError otherwise.
+func (s *Splitter) trailing() error {
+	for {
+		c, err := s.chunk()
+		if c == nil {
+			if err == nil || err == io.EOF {
+				return io.EOF
+			}
+			return err
+		}
+		for i, b := range c {
+			switch b {
+			case '\n':
+				s.line++
+			case ' ', '\t', '\r':
+			default:
+				t := c[i:]
+				if j := bytes.IndexByte(t, '\n'); j >= 0 {
+					t = t[:j]
+				}
+				t = bytes.TrimRight(t, " \t\r")
+				if len(t) > 40 {
+					t = t[:40]
+				}
+				return &TrailingError{Line: s.line, Text: string(bytes.ToValidUTF8(t, []byte("\uFFFD")))}
+			}
+		}
+	}
 }

@@ -20,49 +20,56 @@ func Sniff(lines [][]byte) bool {
 	if len(lines) == 0 || len(lines[0]) == 0 || lines[0][0] != '{' {
 		return false
 	}
-	kv, err := asim.ParseJSON(lines[0])
-	return err == nil && kv["event_type"] != "" && kv["timestamp"] != "" && (kv["src_ip"] != "" || kv["event_type"] == "stats")
+	kv := asim.NewRecord()
+	err := kv.ParseJSON(lines[0])
+	return err == nil && kv.VK(kEventType) != "" && kv.VK(kTimestamp) != "" && (kv.VK(kSrcIp) != "" || kv.VK(kEventType) == "stats")
 }
 
 // Open opens an EVE file as rows of table.
 func Open(path, table string) (record.Source, error) {
-	return asim.OpenLines(path, table, func(line []byte, n int64, b *asim.Builder) (bool, error) {
-		kv, err := asim.ParseJSON(line)
-		if err != nil {
+	return asim.OpenLines(path, table, lineMapper(table))
+}
+
+// lineMapper returns the mapping of EVE lines to rows of table; its
+// record is reused for every line.
+func lineMapper(table string) asim.MapFunc {
+	kv := asim.NewRecord()
+	return func(line []byte, n int64, b *asim.Builder) (bool, error) {
+		if err := kv.ParseJSON(line); err != nil {
 			return false, err
 		}
 		return mapEvent(kv, table, b), nil
-	})
+	}
 }
 
-func mapEvent(kv asim.KV, table string, b *asim.Builder) bool {
-	et := kv["event_type"]
+func mapEvent(kv *asim.Record, table string, b *asim.Builder) bool {
+	et := kv.VK(kEventType)
 	switch {
 	case table == asim.NetworkSession && (et == "flow" || et == "alert"):
 	case table == asim.Dns && et == "dns":
 	default:
 		return false
 	}
-	ts := kv["timestamp"]
-	b.Set("TimeGenerated", ts)
-	b.Set("EventStartTime", ts)
-	b.Set("EventEndTime", ts)
-	b.Set("EventCount", "1")
-	b.Set("EventVendor", "OISF")
-	b.Set("EventProduct", "Suricata")
-	b.Set("EventOriginalType", et)
-	b.Set("Type", table)
-	srcIP, srcPort, dstIP, dstPort := kv["src_ip"], kv["src_port"], kv["dest_ip"], kv["dest_port"]
+	ts := kv.VK(kTimestamp)
+	b.SetN(asim.NTimeGenerated, ts)
+	b.SetN(asim.NEventStartTime, ts)
+	b.SetN(asim.NEventEndTime, ts)
+	b.SetN(asim.NEventCount, "1")
+	b.SetN(asim.NEventVendor, "OISF")
+	b.SetN(asim.NEventProduct, "Suricata")
+	b.SetN(asim.NEventOriginalType, et)
+	b.SetN(asim.NType, table)
+	srcIP, srcPort, dstIP, dstPort := kv.VK(kSrcIp), kv.VK(kSrcPort), kv.VK(kDestIp), kv.VK(kDestPort)
 	if et == "dns" && serverToClient(srcPort, dstPort) {
 		srcIP, srcPort, dstIP, dstPort = dstIP, dstPort, srcIP, srcPort
 	}
-	b.Set("SrcIpAddr", srcIP)
-	b.Set("SrcPortNumber", srcPort)
-	b.Set("DstIpAddr", dstIP)
-	b.Set("DstPortNumber", dstPort)
-	b.Set("NetworkProtocol", strings.ToUpper(kv["proto"]))
-	b.Set("NetworkProtocolVersion", asim.IPVersion(srcIP))
-	b.Set("Dvc", kv["host"])
+	b.SetN(asim.NSrcIpAddr, srcIP)
+	b.SetN(asim.NSrcPortNumber, srcPort)
+	b.SetN(asim.NDstIpAddr, dstIP)
+	b.SetN(asim.NDstPortNumber, dstPort)
+	b.SetN(asim.NNetworkProtocol, strings.ToUpper(kv.VK(kProto)))
+	b.SetN(asim.NNetworkProtocolVersion, asim.IPVersion(srcIP))
+	b.SetN(asim.NDvc, kv.VK(kHost))
 	switch et {
 	case "flow":
 		mapFlow(kv, b)
@@ -92,55 +99,61 @@ func serverToClient(srcPort, dstPort string) bool {
 	return dnsServerPorts[srcPort] && !dnsServerPorts[dstPort]
 }
 
-func mapFlow(kv asim.KV, b *asim.Builder) {
-	b.Set("EventType", "NetworkSession")
-	b.Set("EventSchemaVersion", "0.2.6")
-	b.Set("EventResult", "Success")
-	b.Set("NetworkSessionId", kv["flow_id"])
-	b.Set("NetworkApplicationProtocol", strings.ToUpper(kv["app_proto"]))
-	b.Set("EventStartTime", kv["flow.start"])
-	b.Set("EventEndTime", kv["flow.end"])
-	b.Set("SrcPackets", kv["flow.pkts_toserver"])
-	b.Set("DstPackets", kv["flow.pkts_toclient"])
-	b.Set("SrcBytes", kv["flow.bytes_toserver"])
-	b.Set("DstBytes", kv["flow.bytes_toclient"])
-	b.Set("NetworkPackets", asim.SumInts(kv["flow.pkts_toserver"], kv["flow.pkts_toclient"]))
-	b.Set("NetworkBytes", asim.SumInts(kv["flow.bytes_toserver"], kv["flow.bytes_toclient"]))
-	b.Set("EventOriginalSubType", kv["flow.state"])
-	b.Set("TcpFlagsSyn", kv["tcp.syn"])
-	b.Set("TcpFlagsAck", kv["tcp.ack"])
-	b.Set("TcpFlagsFin", kv["tcp.fin"])
-	b.Set("TcpFlagsRst", kv["tcp.rst"])
-	b.Set("TcpFlagsPsh", kv["tcp.psh"])
-	b.Set("TcpFlagsUrg", kv["tcp.urg"])
+func mapFlow(kv *asim.Record, b *asim.Builder) {
+	b.SetN(asim.NEventType, "NetworkSession")
+	b.SetN(asim.NEventSchemaVersion, "0.2.6")
+	b.SetN(asim.NEventResult, "Success")
+	b.SetN(asim.NNetworkSessionId, kv.VK(kFlowId))
+	b.SetN(asim.NNetworkApplicationProtocol, strings.ToUpper(kv.VK(kAppProto)))
+	b.SetN(asim.NEventStartTime, kv.VK(kFlowStart))
+	b.SetN(asim.NEventEndTime, kv.VK(kFlowEnd))
+	b.SetN(asim.NSrcPackets, kv.VK(kFlowPktsToserver))
+	b.SetN(asim.NDstPackets, kv.VK(kFlowPktsToclient))
+	b.SetN(asim.NSrcBytes, kv.VK(kFlowBytesToserver))
+	b.SetN(asim.NDstBytes, kv.VK(kFlowBytesToclient))
+	b.SetN(asim.NNetworkPackets, asim.SumInts(kv.VK(kFlowPktsToserver), kv.VK(kFlowPktsToclient)))
+	b.SetN(asim.NNetworkBytes, asim.SumInts(kv.VK(kFlowBytesToserver), kv.VK(kFlowBytesToclient)))
+	b.SetN(asim.NEventOriginalSubType, kv.VK(kFlowState))
+	b.SetN(asim.NTcpFlagsSyn, kv.VK(kTcpSyn))
+	b.SetN(asim.NTcpFlagsAck, kv.VK(kTcpAck))
+	b.SetN(asim.NTcpFlagsFin, kv.VK(kTcpFin))
+	b.SetN(asim.NTcpFlagsRst, kv.VK(kTcpRst))
+	b.SetN(asim.NTcpFlagsPsh, kv.VK(kTcpPsh))
+	b.SetN(asim.NTcpFlagsUrg, kv.VK(kTcpUrg))
 }
 
 var severities = map[string]string{"1": "High", "2": "Medium", "3": "Low", "4": "Informational"}
 
-func mapAlert(kv asim.KV, b *asim.Builder) {
-	b.Set("EventType", "IDS")
-	b.Set("EventSchemaVersion", "0.2.6")
-	b.Set("NetworkSessionId", kv["flow_id"])
-	b.Set("NetworkApplicationProtocol", strings.ToUpper(kv["app_proto"]))
-	action := kv["alert.action"]
-	b.Set("DvcOriginalAction", action)
+func mapAlert(kv *asim.Record, b *asim.Builder) {
+	b.SetN(asim.NEventType, "IDS")
+	b.SetN(asim.NEventSchemaVersion, "0.2.6")
+	b.SetN(asim.NNetworkSessionId, kv.VK(kFlowId))
+	b.SetN(asim.NNetworkApplicationProtocol, strings.ToUpper(kv.VK(kAppProto)))
+	action := kv.VK(kAlertAction)
+	b.SetN(asim.NDvcOriginalAction, action)
 	switch action {
 	case "allowed":
-		b.Set("DvcAction", "Allow")
-		b.Set("EventResult", "Success")
+		b.SetN(asim.NDvcAction, "Allow")
+		b.SetN(asim.NEventResult, "Success")
 	case "blocked":
-		b.Set("DvcAction", "Deny")
-		b.Set("EventResult", "Failure")
+		b.SetN(asim.NDvcAction, "Deny")
+		b.SetN(asim.NEventResult, "Failure")
 	}
-	b.Set("ThreatName", kv["alert.signature"])
-	b.Set("ThreatId", kv["alert.signature_id"])
-	b.Set("ThreatCategory", kv["alert.category"])
-	b.Set("NetworkRuleName", kv["alert.signature"])
-	b.Set("NetworkRuleNumber", kv["alert.signature_id"])
-	b.Set("EventOriginalSeverity", kv["alert.severity"])
-	b.Set("EventSeverity", severities[kv["alert.severity"]])
-	b.Set("DstHostname", kv["http.hostname"])
+	b.SetN(asim.NThreatName, kv.VK(kAlertSignature))
+	b.SetN(asim.NThreatId, kv.VK(kAlertSignatureId))
+	b.SetN(asim.NThreatCategory, kv.VK(kAlertCategory))
+	b.SetN(asim.NNetworkRuleName, kv.VK(kAlertSignature))
+	b.SetN(asim.NNetworkRuleNumber, kv.VK(kAlertSignatureId))
+	b.SetN(asim.NEventOriginalSeverity, kv.VK(kAlertSeverity))
+	b.SetN(asim.NEventSeverity, severities[kv.VK(kAlertSeverity)])
+	b.SetN(asim.NDstHostname, kv.VK(kHttpHostname))
 }
+
+// dnsFlags maps EVE dns flag keys to their columns.
+var dnsFlags = []struct {
+	key string
+	col asim.Name
+}{{"dns.aa", asim.NDnsFlagsAuthoritative}, {"dns.tc", asim.NDnsFlagsTruncated}, {"dns.rd", asim.NDnsFlagsRecursionDesired}, {"dns.ra", asim.NDnsFlagsRecursionAvailable}}
 
 // answer is one EVE dns answer record.
 type answer struct {
@@ -149,42 +162,86 @@ type answer struct {
 	Rdata  string `json:"rdata"`
 }
 
-func mapDNS(kv asim.KV, b *asim.Builder) {
-	b.Set("EventType", "Query")
-	b.Set("EventSchemaVersion", "0.1.7")
-	b.Set("DnsSessionId", kv["flow_id"])
-	if id, err := strconv.ParseUint(kv["dns.id"], 10, 32); err == nil {
-		b.Set("TransactionIdHex", strconv.FormatUint(id, 16))
+func mapDNS(kv *asim.Record, b *asim.Builder) {
+	b.SetN(asim.NEventType, "Query")
+	b.SetN(asim.NEventSchemaVersion, "0.1.7")
+	b.SetN(asim.NDnsSessionId, kv.VK(kFlowId))
+	if id, err := strconv.ParseUint(kv.VK(kDnsId), 10, 32); err == nil {
+		b.SetN(asim.NTransactionIdHex, strconv.FormatUint(id, 16))
 	}
-	typ := kv["dns.type"]
-	query, qtype := kv["dns.rrname"], kv["dns.rrtype"]
+	typ := kv.VK(kDnsType)
+	query, qtype := kv.VK(kDnsRrname), kv.VK(kDnsRrtype)
 	var queries []answer
-	if json.Unmarshal([]byte(kv["dns.queries"]), &queries) == nil && len(queries) > 0 { // EVE v3
+	if q := kv.VK(kDnsQueries); q != "" && json.Unmarshal([]byte(q), &queries) == nil && len(queries) > 0 { // EVE v3
 		query, qtype = queries[0].Rrname, queries[0].Rrtype
 	}
 	var answers []answer
-	_ = json.Unmarshal([]byte(kv["dns.answers"]), &answers) // EVE v2/v3
+	if a := kv.VK(kDnsAnswers); a != "" {
+		_ = json.Unmarshal([]byte(a), &answers) // EVE v2/v3
+	}
 	var resp []string
 	for _, a := range answers {
 		if a.Rdata != "" {
 			resp = append(resp, a.Rdata)
 		}
 	}
-	if kv["dns.rdata"] != "" { // EVE v1: one answer per record
-		resp = append(resp, kv["dns.rdata"])
+	if kv.VK(kDnsRdata) != "" { // EVE v1: one answer per record
+		resp = append(resp, kv.VK(kDnsRdata))
 	}
 	if typ == "query" || typ == "request" {
-		b.Set("EventSubType", "request")
+		b.SetN(asim.NEventSubType, "request")
 	} else {
-		b.Set("EventSubType", "response")
-		asim.SetDNSResult(b, "", kv["dns.rcode"])
+		b.SetN(asim.NEventSubType, "response")
+		asim.SetDNSResult(b, "", kv.VK(kDnsRcode))
 	}
-	b.Set("DnsQuery", query)
-	b.Set("DnsQueryTypeName", qtype)
-	b.Set("DnsQueryType", asim.QtypeNumber(qtype))
-	b.Set("DnsResponseName", strings.Join(resp, ","))
-	b.Set("DnsFlags", kv["dns.flags"])
-	for flag, col := range map[string]string{"aa": "DnsFlagsAuthoritative", "tc": "DnsFlagsTruncated", "rd": "DnsFlagsRecursionDesired", "ra": "DnsFlagsRecursionAvailable"} {
-		b.Set(col, kv["dns."+flag])
+	b.SetN(asim.NDnsQuery, query)
+	b.SetN(asim.NDnsQueryTypeName, qtype)
+	b.SetN(asim.NDnsQueryType, asim.QtypeNumber(qtype))
+	b.SetN(asim.NDnsResponseName, strings.Join(resp, ","))
+	b.SetN(asim.NDnsFlags, kv.VK(kDnsFlags))
+	for _, f := range dnsFlags {
+		b.SetN(f.col, kv.V(f.key))
 	}
 }
+
+// Interned record keys (Record.VK).
+var (
+	kAlertAction       = asim.InternKey("alert.action")
+	kAlertCategory     = asim.InternKey("alert.category")
+	kAlertSeverity     = asim.InternKey("alert.severity")
+	kAlertSignature    = asim.InternKey("alert.signature")
+	kAlertSignatureId  = asim.InternKey("alert.signature_id")
+	kAppProto          = asim.InternKey("app_proto")
+	kDestIp            = asim.InternKey("dest_ip")
+	kDestPort          = asim.InternKey("dest_port")
+	kDnsAnswers        = asim.InternKey("dns.answers")
+	kDnsFlags          = asim.InternKey("dns.flags")
+	kDnsId             = asim.InternKey("dns.id")
+	kDnsQueries        = asim.InternKey("dns.queries")
+	kDnsRcode          = asim.InternKey("dns.rcode")
+	kDnsRdata          = asim.InternKey("dns.rdata")
+	kDnsRrname         = asim.InternKey("dns.rrname")
+	kDnsRrtype         = asim.InternKey("dns.rrtype")
+	kDnsType           = asim.InternKey("dns.type")
+	kEventType         = asim.InternKey("event_type")
+	kFlowBytesToclient = asim.InternKey("flow.bytes_toclient")
+	kFlowBytesToserver = asim.InternKey("flow.bytes_toserver")
+	kFlowEnd           = asim.InternKey("flow.end")
+	kFlowPktsToclient  = asim.InternKey("flow.pkts_toclient")
+	kFlowPktsToserver  = asim.InternKey("flow.pkts_toserver")
+	kFlowStart         = asim.InternKey("flow.start")
+	kFlowState         = asim.InternKey("flow.state")
+	kFlowId            = asim.InternKey("flow_id")
+	kHost              = asim.InternKey("host")
+	kHttpHostname      = asim.InternKey("http.hostname")
+	kProto             = asim.InternKey("proto")
+	kSrcIp             = asim.InternKey("src_ip")
+	kSrcPort           = asim.InternKey("src_port")
+	kTcpAck            = asim.InternKey("tcp.ack")
+	kTcpFin            = asim.InternKey("tcp.fin")
+	kTcpPsh            = asim.InternKey("tcp.psh")
+	kTcpRst            = asim.InternKey("tcp.rst")
+	kTcpSyn            = asim.InternKey("tcp.syn")
+	kTcpUrg            = asim.InternKey("tcp.urg")
+	kTimestamp         = asim.InternKey("timestamp")
+)

@@ -103,13 +103,7 @@ func FuzzEVE(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		Sniff([][]byte{[]byte(s)})
 		for _, table := range []string{asim.Dns, asim.NetworkSession} {
-			src := asim.NewLineSource(io.NopCloser(strings.NewReader(s)), table, func(line []byte, n int64, b *asim.Builder) (bool, error) {
-				kv, err := asim.ParseJSON(line)
-				if err != nil {
-					return false, err
-				}
-				return mapEvent(kv, table, b), nil
-			})
+			src := asim.NewLineSource(io.NopCloser(strings.NewReader(s)), table, lineMapper(table))
 			readRows(src)
 		}
 	})
@@ -135,13 +129,7 @@ func TestDNSDirection(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			line := fmt.Sprintf(q, tc.srcIP, tc.srcPort, tc.dstIP, tc.dstPort, tc.proto, tc.typ)
-			src := asim.NewLineSource(io.NopCloser(strings.NewReader(line)), asim.Dns, func(l []byte, n int64, b *asim.Builder) (bool, error) {
-				kv, err := asim.ParseJSON(l)
-				if err != nil {
-					return false, err
-				}
-				return mapEvent(kv, asim.Dns, b), nil
-			})
+			src := asim.NewLineSource(io.NopCloser(strings.NewReader(line)), asim.Dns, lineMapper(asim.Dns))
 			rows, errs := readRows(src)
 			if len(rows) != 1 || len(errs) != 0 {
 				t.Fatalf("rows %v errs %v", rows, errs)

@@ -39,8 +39,8 @@ func SniffJSON(lines [][]byte) bool {
 		if len(l) == 0 || l[0] != '{' {
 			return false
 		}
-		kv, err := asim.ParseJSON(l)
-		if err != nil {
+		kv := asim.NewRecord()
+		if err := kv.ParseJSON(l); err != nil {
 			return false
 		}
 		if isSysmon(kv) || kv.Get("EventID", "winlog.event_id") != "" && kv.Get("Channel", "winlog.channel") != "" {
@@ -55,7 +55,7 @@ func SniffXML(head []byte) bool {
 	return bytes.Contains(head, []byte("<Event")) && bytes.Contains(head, []byte("Microsoft-Windows-Sysmon"))
 }
 
-func isSysmon(kv asim.KV) bool {
+func isSysmon(kv *asim.Record) bool {
 	return strings.Contains(kv.Get("Channel", "winlog.channel", "SourceName", "winlog.provider_name"), "Sysmon")
 }
 
@@ -68,9 +68,22 @@ type event struct {
 
 // OpenJSON opens Sysmon JSON lines as rows of table.
 func OpenJSON(path, table string) (record.Source, error) {
-	return asim.OpenLines(path, table, func(line []byte, n int64, b *asim.Builder) (bool, error) {
-		kv, err := asim.ParseJSON(line)
-		if err != nil {
+	return asim.OpenLines(path, table, jsonMapper(table))
+}
+
+// jsonMapper returns the mapping of JSON lines to rows of table; its
+// record is reused for every line.
+func jsonMapper(table string) asim.MapFunc {
+	kv := asim.NewRecord()
+	data := func(name string) string {
+		k, ok := dataKeys[name]
+		if !ok {
+			return kv.Get(name, "winlog.event_data."+name, "EventData."+name)
+		}
+		return kv.Get(k[0], k[1], k[2])
+	}
+	return func(line []byte, n int64, b *asim.Builder) (bool, error) {
+		if err := kv.ParseJSON(line); err != nil {
 			return false, err
 		}
 		if !isSysmon(kv) {
@@ -79,11 +92,23 @@ func OpenJSON(path, table string) (record.Source, error) {
 		ev := event{
 			id:   kv.Get("EventID", "winlog.event_id", "event.code"),
 			host: kv.Get("Hostname", "Computer", "winlog.computer_name", "host.name"),
-			data: func(name string) string { return kv.Get(name, "winlog.event_data."+name, "EventData."+name) },
+			data: data,
 		}
 		return mapEvent(ev, table, b), nil
-	})
+	}
 }
+
+// dataKeys holds, for the event data fields the mapping reads, the keys
+// they have in flat and Winlogbeat JSON (built once, not per record).
+var dataKeys = func() map[string][3]string {
+	m := map[string][3]string{}
+	for _, n := range []string{"UtcTime", "SourceIp", "SourcePort", "SourceHostname", "SourceIsIpv6", "DestinationIp",
+		"DestinationPort", "DestinationHostname", "Protocol", "Initiated", "User", "Image", "RuleName", "QueryName",
+		"QueryResults", "QueryStatus", "ProcessId", "ProcessGuid"} {
+		m[n] = [3]string{n, "winlog.event_data." + n, "EventData." + n}
+	}
+	return m
+}()
 
 // mapEvent fills b from ev when ev belongs to table.
 func mapEvent(ev event, table string, b *asim.Builder) bool {
@@ -91,16 +116,16 @@ func mapEvent(ev event, table string, b *asim.Builder) bool {
 		return false
 	}
 	t := ev.data("UtcTime")
-	b.Set("TimeGenerated", t)
-	b.Set("EventStartTime", t)
-	b.Set("EventEndTime", t)
-	b.Set("EventCount", "1")
-	b.Set("EventVendor", "Microsoft")
-	b.Set("EventProduct", "Sysmon")
-	b.Set("EventOriginalType", ev.id)
-	b.Set("DvcHostname", ev.host)
-	b.Set("Dvc", ev.host)
-	b.Set("Type", table)
+	b.SetN(asim.NTimeGenerated, t)
+	b.SetN(asim.NEventStartTime, t)
+	b.SetN(asim.NEventEndTime, t)
+	b.SetN(asim.NEventCount, "1")
+	b.SetN(asim.NEventVendor, "Microsoft")
+	b.SetN(asim.NEventProduct, "Sysmon")
+	b.SetN(asim.NEventOriginalType, ev.id)
+	b.SetN(asim.NDvcHostname, ev.host)
+	b.SetN(asim.NDvc, ev.host)
+	b.SetN(asim.NType, table)
 	if ev.id == NetworkConnect {
 		mapNetwork(ev, b)
 	} else {
@@ -117,53 +142,53 @@ func dash(v string) string {
 }
 
 func mapNetwork(ev event, b *asim.Builder) {
-	b.Set("EventType", "EndpointNetworkSession")
-	b.Set("EventSchemaVersion", "0.2.6")
-	b.Set("EventResult", "Success")
-	b.Set("SrcIpAddr", ev.data("SourceIp"))
-	b.Set("SrcPortNumber", ev.data("SourcePort"))
-	b.Set("SrcHostname", dash(ev.data("SourceHostname")))
-	b.Set("DstIpAddr", ev.data("DestinationIp"))
-	b.Set("DstPortNumber", ev.data("DestinationPort"))
-	b.Set("DstHostname", dash(ev.data("DestinationHostname")))
-	b.Set("NetworkProtocol", strings.ToUpper(ev.data("Protocol")))
+	b.SetN(asim.NEventType, "EndpointNetworkSession")
+	b.SetN(asim.NEventSchemaVersion, "0.2.6")
+	b.SetN(asim.NEventResult, "Success")
+	b.SetN(asim.NSrcIpAddr, ev.data("SourceIp"))
+	b.SetN(asim.NSrcPortNumber, ev.data("SourcePort"))
+	b.SetN(asim.NSrcHostname, dash(ev.data("SourceHostname")))
+	b.SetN(asim.NDstIpAddr, ev.data("DestinationIp"))
+	b.SetN(asim.NDstPortNumber, ev.data("DestinationPort"))
+	b.SetN(asim.NDstHostname, dash(ev.data("DestinationHostname")))
+	b.SetN(asim.NNetworkProtocol, strings.ToUpper(ev.data("Protocol")))
 	if strings.EqualFold(ev.data("SourceIsIpv6"), "true") {
-		b.Set("NetworkProtocolVersion", "IPv6")
+		b.SetN(asim.NNetworkProtocolVersion, "IPv6")
 	} else {
-		b.Set("NetworkProtocolVersion", asim.IPVersion(ev.data("SourceIp")))
+		b.SetN(asim.NNetworkProtocolVersion, asim.IPVersion(ev.data("SourceIp")))
 	}
 	if strings.EqualFold(ev.data("Initiated"), "true") {
-		b.Set("NetworkDirection", "Outbound")
-		b.Set("SrcUsername", ev.data("User"))
-		b.Set("SrcAppName", ev.data("Image"))
-		b.Set("SrcAppType", "Process")
+		b.SetN(asim.NNetworkDirection, "Outbound")
+		b.SetN(asim.NSrcUsername, ev.data("User"))
+		b.SetN(asim.NSrcAppName, ev.data("Image"))
+		b.SetN(asim.NSrcAppType, "Process")
 	} else {
-		b.Set("NetworkDirection", "Inbound")
-		b.Set("DstUsername", ev.data("User"))
-		b.Set("DstAppName", ev.data("Image"))
-		b.Set("DstAppType", "Process")
+		b.SetN(asim.NNetworkDirection, "Inbound")
+		b.SetN(asim.NDstUsername, ev.data("User"))
+		b.SetN(asim.NDstAppName, ev.data("Image"))
+		b.SetN(asim.NDstAppType, "Process")
 	}
-	b.Set("NetworkRuleName", dash(ev.data("RuleName")))
+	b.SetN(asim.NNetworkRuleName, dash(ev.data("RuleName")))
 }
 
 func mapDNS(ev event, b *asim.Builder) {
-	b.Set("EventType", "Query")
-	b.Set("EventSubType", "response")
-	b.Set("EventSchemaVersion", "0.1.7")
-	b.Set("DnsQuery", ev.data("QueryName"))
-	b.Set("DnsResponseName", strings.TrimSuffix(ev.data("QueryResults"), ";"))
-	b.Set("SrcHostname", ev.host)
-	b.Set("SrcProcessName", ev.data("Image"))
-	b.Set("SrcProcessId", ev.data("ProcessId"))
-	b.Set("SrcProcessGuid", ev.data("ProcessGuid"))
-	b.Set("SrcUsername", ev.data("User"))
-	b.Set("RuleName", dash(ev.data("RuleName")))
+	b.SetN(asim.NEventType, "Query")
+	b.SetN(asim.NEventSubType, "response")
+	b.SetN(asim.NEventSchemaVersion, "0.1.7")
+	b.SetN(asim.NDnsQuery, ev.data("QueryName"))
+	b.SetN(asim.NDnsResponseName, strings.TrimSuffix(ev.data("QueryResults"), ";"))
+	b.SetN(asim.NSrcHostname, ev.host)
+	b.SetN(asim.NSrcProcessName, ev.data("Image"))
+	b.SetN(asim.NSrcProcessId, ev.data("ProcessId"))
+	b.SetN(asim.NSrcProcessGuid, ev.data("ProcessGuid"))
+	b.SetN(asim.NSrcUsername, ev.data("User"))
+	b.SetN(asim.NRuleName, dash(ev.data("RuleName")))
 	status := ev.data("QueryStatus")
 	code := statusToRcode(status)
 	asim.SetDNSResult(b, code, "")
 	if code == "" && status != "" {
-		b.Set("EventResult", "Failure")
-		b.Set("EventResultDetails", "Windows error "+status)
+		b.SetN(asim.NEventResult, "Failure")
+		b.SetN(asim.NEventResultDetails, "Windows error "+status)
 	}
 }
 

@@ -1,11 +1,14 @@
 package sysmon
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/huntpack/huntpack/logs/asim"
@@ -111,11 +114,90 @@ func TestXML(t *testing.T) {
 	if len(net) != 1 || net[0]["NetworkDirection"] != "Inbound" || net[0]["DstPortNumber"] != "445" {
 		t.Fatalf("net %v", net)
 	}
-	src, _ = OpenXML(file(t, "bad.xml", "<Events>\n<Event><System><EventID>3</Event>\n"), asim.Dns)
+	src, _ = OpenXML(file(t, "bad.xml", "<Events>\n<Event><System><EventID>22<</Event>\n"), asim.Dns)
 	_, errs = rows(t, src)
-	if len(errs) != 1 || !strings.Contains(errs[0], "XML syntax error") {
+	if len(errs) != 1 || !strings.Contains(errs[0], "line 2: XML syntax error") {
 		t.Errorf("broken XML errs %v", errs)
 	}
+}
+
+func xmlDNS(q string) string {
+	return "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>22</EventID><Computer>DC1</Computer></System><EventData><Data Name='UtcTime'>2021-02-03 04:05:01.789</Data><Data Name='QueryName'>" + q + "</Data><Data Name='QueryStatus'>0</Data></EventData></Event>"
+}
+
+// TestXMLResync: a malformed, unclosed or truncated <Event> is reported
+// with its line and skipped; reading goes on at the next <Event>, whatever
+// the layout (one event per line, pretty-printed, several per line) and
+// however the input is cut into reads.
+func TestXMLResync(t *testing.T) {
+	pretty := strings.NewReplacer("><System>", ">\n  <System>", "<EventData>", "\n  <EventData>", "</Event>", "\n</Event>").Replace(xmlDNS("c.example"))
+	doc := strings.Join([]string{
+		"<Events>",
+		xmlDNS("a.example"),
+		strings.Replace(xmlDNS("bad.example"), "bad.example", "bad<<", 1),
+		xmlDNS("b.example"),
+		xmlDNS("unclosed.example")[:150],
+		pretty, // lines 6-9
+		xmlDNS("d.example") + xmlDNS("e.example") + "<EventDataNotAnEvent/>",
+		"</Events>",
+		xmlDNS("truncated.example")[:200],
+	}, "\n")
+	want := []string{
+		"2 a.example",
+		"line 3: XML syntax error: expected element name after <; event skipped",
+		"4 b.example",
+		"line 5: <Event> not closed before the next <Event> on line 6; event skipped",
+		"6 c.example",
+		"10 d.example",
+		"10 e.example",
+		"line 12: <Event> truncated by the end of the file; skipped",
+	}
+	readers := map[string]func(string) io.Reader{
+		"whole":    func(s string) io.Reader { return strings.NewReader(s) },
+		"one byte": func(s string) io.Reader { return iotest.OneByteReader(strings.NewReader(s)) },
+		"half":     func(s string) io.Reader { return iotest.HalfReader(strings.NewReader(s)) },
+	}
+	for name, rd := range readers {
+		t.Run(name, func(t *testing.T) {
+			src := NewXMLSource(io.NopCloser(rd(doc)), asim.Dns)
+			var got []string
+			q := colIndex(src.Columns(), "DnsQuery")
+			for {
+				fields := make([][]byte, len(src.Columns()))
+				line, err := src.Next(fields)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					var re *record.Error
+					if !errors.As(err, &re) || re.Line != line {
+						t.Fatalf("error %v at %d", err, line)
+					}
+					got = append(got, err.Error())
+					continue
+				}
+				got = append(got, fmt.Sprintf("%d %s", line, fields[q]))
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+	src := NewXMLSource(io.NopCloser(strings.NewReader(xmlDNS("big.example")+"\n"+xmlDNS("after.example"))), asim.Dns)
+	src.Max = 100
+	fields := make([][]byte, len(src.Columns()))
+	if _, err := src.Next(fields); err == nil || !strings.Contains(err.Error(), "line 1: <Event> longer than 100 bytes") {
+		t.Errorf("long event: %v", err)
+	}
+}
+
+func colIndex(cols []record.Col, name string) int {
+	for i, c := range cols {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func FuzzSysmon(f *testing.F) {
@@ -149,6 +231,61 @@ func fuzzBody(t *testing.T, s string) {
 				return mapEvent(event{id: kv["EventID"], data: func(k string) string { return kv[k] }}, table, b), nil
 			})
 			rows(t, src)
+		}
+	}
+}
+
+var fastSeeds = []string{
+	xmlDNS("a.example"),
+	"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\n  <System>\n    <Provider Name=\"Microsoft-Windows-Sysmon\" Guid='{5770385f}'/>\n    <EventID Qualifiers=''>3</EventID>\n    <Computer>WS1</Computer>\n  </System>\n  <EventData>\n    <Data Name='SourceIp'>10.0.0.1</Data>\n    <Data Name='Empty'/>\n    <Data Name = \"Image\" >C:\\x.exe</Data >\n  </EventData>\n</Event>",
+	"<Event><System><Provider Name='P'/><EventID>1</EventID></System><Other><Data Name='x'>y</Data></Other><EventData><Data Name='a'>b</Data></EventData><EventData><Data Name='c'>d</Data></EventData></Event>",
+	"<Event><System><EventID>1<b/></EventID></System></Event>",
+	"<Event><System><Provider Name='a' Name='b'/></System></Event>",
+	"<Event><System><Provider x:Name='a' Name='b'/></System></Event>",
+	"<Event><System><Computer>a &amp; b</Computer></System></Event>",
+	"<Event><System><Computer>a\r\nb</Computer></System></Event>",
+	"<Event><e:System><EventID>1</EventID></e:System></Event>",
+	"<Event><System><EventID>1</EventID></System></Event>trailing",
+	"<Event><System><EventID>1</EventID></Sys></Event>",
+	"<Event a=b><System/></Event>",
+	"<Event><!-- c --><System/></Event>",
+	"<Event><System><Data Name='x'>1</Data></System><EventData><Data>no name</Data></EventData></Event>",
+}
+
+// FuzzFastEvent: whenever the fast event reader answers, encoding/xml
+// decodes the same event without error and gives the same fields.
+func FuzzFastEvent(f *testing.F) {
+	for _, s := range fastSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var fast xmlEvent
+		if !fastEvent([]byte(s), &fast) {
+			return
+		}
+		slow, err := decodeEvent([]byte(s))
+		if err != nil {
+			t.Fatalf("fast read %q, encoding/xml: %v", s, err)
+		}
+		if fast.System != slow.System || len(fast.Data) != len(slow.Data) {
+			t.Fatalf("%q:\nfast %+v\nslow %+v", s, fast, *slow)
+		}
+		for i := range fast.Data {
+			if fast.Data[i] != slow.Data[i] {
+				t.Fatalf("%q: data %d fast %+v slow %+v", s, i, fast.Data[i], slow.Data[i])
+			}
+		}
+	})
+}
+
+// TestFastEvent: the fast reader takes plain Windows event XML and leaves
+// everything unusual to encoding/xml.
+func TestFastEvent(t *testing.T) {
+	wantFast := map[int]bool{0: true, 1: true, 2: true}
+	for i, s := range fastSeeds {
+		var ev xmlEvent
+		if got := fastEvent([]byte(s), &ev); got != wantFast[i] {
+			t.Errorf("seed %d %q: fast %v", i, s, got)
 		}
 	}
 }

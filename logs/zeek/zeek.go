@@ -49,18 +49,18 @@ func Sniff(lines [][]byte) (kind string, ok bool) {
 	if isTSV || len(lines) == 0 || len(lines[0]) == 0 || lines[0][0] != '{' {
 		return "", false
 	}
-	kv, err := asim.ParseJSON(lines[0])
-	if err != nil || kv.Get("uid") == "" || kv.Get("id.orig_h", "id_orig_h") == "" {
+	kv := asim.NewRecord()
+	if err := kv.ParseJSON(lines[0]); err != nil || kv.Get("uid") == "" || kv.Get("id.orig_h", "id_orig_h") == "" {
 		return "", false
 	}
 	return jsonKind(kv)
 }
 
-func jsonKind(kv asim.KV) (string, bool) {
+func jsonKind(kv *asim.Record) (string, bool) {
 	switch {
-	case kv["_path"] == DNS || kv["@stream"] == DNS || kv["query"] != "" || kv["qtype"] != "" || kv["rcode"] != "":
+	case kv.VK(kPath) == DNS || kv.VK(kStream) == DNS || kv.VK(kQuery) != "" || kv.VK(kQtype) != "" || kv.VK(kRcode) != "":
 		return DNS, true
-	case kv["_path"] == Conn || kv["@stream"] == Conn || kv["conn_state"] != "" || kv["history"] != "" || kv["duration"] != "":
+	case kv.VK(kPath) == Conn || kv.VK(kStream) == Conn || kv.VK(kConnState) != "" || kv.VK(kHistory) != "" || kv.VK(kDuration) != "":
 		return Conn, true
 	}
 	return "", false
@@ -78,24 +78,27 @@ type mapper struct {
 	kind   string
 	sep    []byte
 	fields []string
+	slots  []int // per #fields name: its slot in rec
 	setSep string
 	empty  string
 	unset  string
-	rec    asim.KV
+	rec    *asim.Record
 }
 
 func (m *mapper) line(line []byte, n int64, b *asim.Builder) (bool, error) {
+	if m.rec == nil {
+		m.rec = asim.NewRecord()
+	}
 	if line[0] == '#' {
 		m.header(line)
 		return false, nil
 	}
-	var kv asim.KV
+	kv := m.rec
 	if line[0] == '{' {
-		var err error
-		if kv, err = asim.ParseJSON(line); err != nil {
+		if err := kv.ParseJSON(line); err != nil {
 			return false, err
 		}
-		kv = normaliseKeys(kv)
+		normaliseKeys(kv)
 		if k, ok := jsonKind(kv); ok && k != m.kind {
 			return false, nil // another log in the same stream
 		}
@@ -103,8 +106,7 @@ func (m *mapper) line(line []byte, n int64, b *asim.Builder) (bool, error) {
 		if m.fields == nil {
 			return false, fmt.Errorf("data line before the #fields header")
 		}
-		var err error
-		if kv, err = m.tsv(line); err != nil {
+		if err := m.tsv(line); err != nil {
 			return false, err
 		}
 	}
@@ -125,6 +127,10 @@ func (m *mapper) header(line []byte) {
 	switch string(key) {
 	case "fields":
 		m.fields = strings.Split(string(val), m.separator())
+		m.slots = m.slots[:0]
+		for _, f := range m.fields {
+			m.slots = append(m.slots, m.rec.Slot(f))
+		}
 	case "set_separator":
 		m.setSep = string(val)
 	case "empty_field":
@@ -151,10 +157,14 @@ func unescapeSep(s string) []byte {
 	return []byte(s)
 }
 
-func (m *mapper) tsv(line []byte) (asim.KV, error) {
-	vals := strings.Split(string(line), m.separator())
-	if len(vals) != len(m.fields) {
-		return nil, fmt.Errorf("has %d fields, #fields has %d", len(vals), len(m.fields))
+// tsv fills the record from a TSV line, splitting it in place.
+func (m *mapper) tsv(line []byte) error {
+	sep := m.sep
+	if len(sep) == 0 {
+		sep = []byte{'\t'}
+	}
+	if n := bytes.Count(line, sep) + 1; n != len(m.fields) {
+		return fmt.Errorf("has %d fields, #fields has %d", n, len(m.fields))
 	}
 	unset, empty := m.unset, m.empty
 	if unset == "" {
@@ -163,28 +173,32 @@ func (m *mapper) tsv(line []byte) (asim.KV, error) {
 	if empty == "" {
 		empty = "(empty)"
 	}
-	if m.rec == nil {
-		m.rec = make(asim.KV, len(vals))
-	}
 	kv := m.rec // reused: the mapping only reads it during the call
-	clear(kv)
-	for i, v := range vals {
-		if v == unset || v == empty {
+	kv.Reset()
+	for i := range m.fields {
+		v := line
+		if j := bytes.Index(line, sep); j >= 0 {
+			v, line = line[:j], line[j+len(sep):]
+		}
+		if string(v) == unset || string(v) == empty {
 			continue
 		}
-		kv[m.fields[i]] = v
+		kv.SetSlot(m.slots[i], v)
 	}
-	return kv, nil
+	return nil
 }
 
-// normaliseKeys maps "id_orig_h" style keys to Zeek's "id.orig_h".
-func normaliseKeys(kv asim.KV) asim.KV {
-	for _, k := range []string{"orig_h", "orig_p", "resp_h", "resp_p"} {
-		if v, ok := kv["id_"+k]; ok {
-			kv["id."+k] = v
+// idAliases maps Zeek's "id.orig_h" keys to the "id_orig_h" form some
+// JSON writers use.
+var idAliases = [][2]string{{"id.orig_h", "id_orig_h"}, {"id.orig_p", "id_orig_p"}, {"id.resp_h", "id_resp_h"}, {"id.resp_p", "id_resp_p"}}
+
+// normaliseKeys copies "id_orig_h" style keys to Zeek's "id.orig_h".
+func normaliseKeys(kv *asim.Record) {
+	for _, a := range idAliases {
+		if kv.Has(a[1]) {
+			kv.Set(a[0], kv.V(a[1]))
 		}
 	}
-	return kv
 }
 
 func zeekBool(v string) string {
@@ -197,73 +211,73 @@ func zeekBool(v string) string {
 	return ""
 }
 
-func setCommon(kv asim.KV, b *asim.Builder) {
-	ts := asim.EpochToISO(kv["ts"])
-	b.Set("TimeGenerated", ts)
-	b.Set("EventStartTime", ts)
-	b.Set("EventEndTime", ts)
-	b.Set("EventCount", "1")
-	b.Set("EventVendor", "Zeek")
-	b.Set("EventProduct", "Zeek")
-	b.Set("SrcIpAddr", kv["id.orig_h"])
-	b.Set("SrcPortNumber", kv["id.orig_p"])
-	b.Set("DstIpAddr", kv["id.resp_h"])
-	b.Set("DstPortNumber", kv["id.resp_p"])
-	b.Set("NetworkProtocol", strings.ToUpper(kv["proto"]))
-	b.Set("NetworkProtocolVersion", asim.IPVersion(kv["id.orig_h"]))
-	b.Set("EventOriginalUid", kv["uid"])
-	b.Set("Dvc", kv.Get("@system", "_system_name"))
+func setCommon(kv *asim.Record, b *asim.Builder) {
+	ts := asim.EpochToISO(kv.VK(kTs))
+	b.SetN(asim.NTimeGenerated, ts)
+	b.SetN(asim.NEventStartTime, ts)
+	b.SetN(asim.NEventEndTime, ts)
+	b.SetN(asim.NEventCount, "1")
+	b.SetN(asim.NEventVendor, "Zeek")
+	b.SetN(asim.NEventProduct, "Zeek")
+	b.SetN(asim.NSrcIpAddr, kv.VK(kIdOrigH))
+	b.SetN(asim.NSrcPortNumber, kv.VK(kIdOrigP))
+	b.SetN(asim.NDstIpAddr, kv.VK(kIdRespH))
+	b.SetN(asim.NDstPortNumber, kv.VK(kIdRespP))
+	b.SetN(asim.NNetworkProtocol, strings.ToUpper(kv.VK(kProto)))
+	b.SetN(asim.NNetworkProtocolVersion, asim.IPVersion(kv.VK(kIdOrigH)))
+	b.SetN(asim.NEventOriginalUid, kv.VK(kUid))
+	b.SetN(asim.NDvc, kv.Get("@system", "_system_name"))
 }
 
-func mapConn(kv asim.KV, b *asim.Builder) {
+func mapConn(kv *asim.Record, b *asim.Builder) {
 	setCommon(kv, b)
-	b.Set("Type", asim.NetworkSession)
-	b.Set("EventType", "NetworkSession")
-	b.Set("EventSchemaVersion", "0.2.6")
-	b.Set("EventResult", "Success")
-	b.Set("NetworkSessionId", kv["uid"])
-	b.Set("NetworkApplicationProtocol", strings.ToUpper(kv["service"]))
-	b.Set("NetworkDuration", asim.SecondsToMillis(kv["duration"]))
-	b.Set("SrcBytes", kv["orig_bytes"])
-	b.Set("DstBytes", kv["resp_bytes"])
-	b.Set("SrcPackets", kv["orig_pkts"])
-	b.Set("DstPackets", kv["resp_pkts"])
-	b.Set("NetworkBytes", asim.SumInts(kv["orig_bytes"], kv["resp_bytes"]))
-	b.Set("NetworkPackets", asim.SumInts(kv["orig_pkts"], kv["resp_pkts"]))
-	b.Set("NetworkConnectionHistory", kv["history"])
-	b.Set("EventOriginalSubType", kv["conn_state"])
-	b.Set("SrcMacAddr", kv["orig_l2_addr"])
-	b.Set("DstMacAddr", kv["resp_l2_addr"])
+	b.SetN(asim.NType, asim.NetworkSession)
+	b.SetN(asim.NEventType, "NetworkSession")
+	b.SetN(asim.NEventSchemaVersion, "0.2.6")
+	b.SetN(asim.NEventResult, "Success")
+	b.SetN(asim.NNetworkSessionId, kv.VK(kUid))
+	b.SetN(asim.NNetworkApplicationProtocol, strings.ToUpper(kv.VK(kService)))
+	b.SetN(asim.NNetworkDuration, asim.SecondsToMillis(kv.VK(kDuration)))
+	b.SetN(asim.NSrcBytes, kv.VK(kOrigBytes))
+	b.SetN(asim.NDstBytes, kv.VK(kRespBytes))
+	b.SetN(asim.NSrcPackets, kv.VK(kOrigPkts))
+	b.SetN(asim.NDstPackets, kv.VK(kRespPkts))
+	b.SetN(asim.NNetworkBytes, asim.SumInts(kv.VK(kOrigBytes), kv.VK(kRespBytes)))
+	b.SetN(asim.NNetworkPackets, asim.SumInts(kv.VK(kOrigPkts), kv.VK(kRespPkts)))
+	b.SetN(asim.NNetworkConnectionHistory, kv.VK(kHistory))
+	b.SetN(asim.NEventOriginalSubType, kv.VK(kConnState))
+	b.SetN(asim.NSrcMacAddr, kv.VK(kOrigL2Addr))
+	b.SetN(asim.NDstMacAddr, kv.VK(kRespL2Addr))
 	switch {
-	case kv["local_orig"] == "T" && kv["local_resp"] == "F":
-		b.Set("NetworkDirection", "Outbound")
-	case kv["local_orig"] == "F" && kv["local_resp"] == "T":
-		b.Set("NetworkDirection", "Inbound")
-	case kv["local_orig"] == "T" && kv["local_resp"] == "T":
-		b.Set("NetworkDirection", "Local")
+	case kv.VK(kLocalOrig) == "T" && kv.VK(kLocalResp) == "F":
+		b.SetN(asim.NNetworkDirection, "Outbound")
+	case kv.VK(kLocalOrig) == "F" && kv.VK(kLocalResp) == "T":
+		b.SetN(asim.NNetworkDirection, "Inbound")
+	case kv.VK(kLocalOrig) == "T" && kv.VK(kLocalResp) == "T":
+		b.SetN(asim.NNetworkDirection, "Local")
 	}
 }
 
-func mapDNS(kv asim.KV, b *asim.Builder) {
+func mapDNS(kv *asim.Record, b *asim.Builder) {
 	setCommon(kv, b)
-	b.Set("Type", asim.Dns)
-	b.Set("EventType", "Query")
-	b.Set("EventSubType", "response")
-	b.Set("EventSchemaVersion", "0.1.7")
-	b.Set("DnsSessionId", kv["uid"])
-	b.Set("TransactionIdHex", hexID(kv["trans_id"]))
-	b.Set("DnsQuery", kv["query"])
-	b.Set("DnsQueryClass", kv["qclass"])
-	b.Set("DnsQueryClassName", kv["qclass_name"])
-	b.Set("DnsQueryType", kv["qtype"])
-	b.Set("DnsQueryTypeName", kv["qtype_name"])
-	asim.SetDNSResult(b, kv["rcode"], kv["rcode_name"])
-	b.Set("DnsResponseName", asim.JoinArray(kv["answers"]))
-	b.Set("DnsNetworkDuration", asim.SecondsToMillis(kv["rtt"]))
-	b.Set("DnsFlagsAuthoritative", zeekBool(kv["AA"]))
-	b.Set("DnsFlagsTruncated", zeekBool(kv["TC"]))
-	b.Set("DnsFlagsRecursionDesired", zeekBool(kv["RD"]))
-	b.Set("DnsFlagsRecursionAvailable", zeekBool(kv["RA"]))
+	b.SetN(asim.NType, asim.Dns)
+	b.SetN(asim.NEventType, "Query")
+	b.SetN(asim.NEventSubType, "response")
+	b.SetN(asim.NEventSchemaVersion, "0.1.7")
+	b.SetN(asim.NDnsSessionId, kv.VK(kUid))
+	b.SetN(asim.NTransactionIdHex, hexID(kv.VK(kTransId)))
+	b.SetN(asim.NDnsQuery, kv.VK(kQuery))
+	b.SetN(asim.NDnsQueryClass, kv.VK(kQclass))
+	b.SetN(asim.NDnsQueryClassName, kv.VK(kQclassName))
+	b.SetN(asim.NDnsQueryType, kv.VK(kQtype))
+	b.SetN(asim.NDnsQueryTypeName, kv.VK(kQtypeName))
+	asim.SetDNSResult(b, kv.VK(kRcode), kv.VK(kRcodeName))
+	b.SetN(asim.NDnsResponseName, asim.JoinArray(kv.VK(kAnswers)))
+	b.SetN(asim.NDnsNetworkDuration, asim.SecondsToMillis(kv.VK(kRtt)))
+	b.SetN(asim.NDnsFlagsAuthoritative, zeekBool(kv.VK(kAA)))
+	b.SetN(asim.NDnsFlagsTruncated, zeekBool(kv.VK(kTC)))
+	b.SetN(asim.NDnsFlagsRecursionDesired, zeekBool(kv.VK(kRD)))
+	b.SetN(asim.NDnsFlagsRecursionAvailable, zeekBool(kv.VK(kRA)))
 }
 
 func hexID(v string) string {
@@ -273,3 +287,42 @@ func hexID(v string) string {
 	}
 	return strconv.FormatUint(n, 16)
 }
+
+// Interned record keys (Record.VK).
+var (
+	kStream     = asim.InternKey("@stream")
+	kAA         = asim.InternKey("AA")
+	kRA         = asim.InternKey("RA")
+	kRD         = asim.InternKey("RD")
+	kTC         = asim.InternKey("TC")
+	kPath       = asim.InternKey("_path")
+	kAnswers    = asim.InternKey("answers")
+	kConnState  = asim.InternKey("conn_state")
+	kDuration   = asim.InternKey("duration")
+	kHistory    = asim.InternKey("history")
+	kIdOrigH    = asim.InternKey("id.orig_h")
+	kIdOrigP    = asim.InternKey("id.orig_p")
+	kIdRespH    = asim.InternKey("id.resp_h")
+	kIdRespP    = asim.InternKey("id.resp_p")
+	kLocalOrig  = asim.InternKey("local_orig")
+	kLocalResp  = asim.InternKey("local_resp")
+	kOrigBytes  = asim.InternKey("orig_bytes")
+	kOrigL2Addr = asim.InternKey("orig_l2_addr")
+	kOrigPkts   = asim.InternKey("orig_pkts")
+	kProto      = asim.InternKey("proto")
+	kQclass     = asim.InternKey("qclass")
+	kQclassName = asim.InternKey("qclass_name")
+	kQtype      = asim.InternKey("qtype")
+	kQtypeName  = asim.InternKey("qtype_name")
+	kQuery      = asim.InternKey("query")
+	kRcode      = asim.InternKey("rcode")
+	kRcodeName  = asim.InternKey("rcode_name")
+	kRespBytes  = asim.InternKey("resp_bytes")
+	kRespL2Addr = asim.InternKey("resp_l2_addr")
+	kRespPkts   = asim.InternKey("resp_pkts")
+	kRtt        = asim.InternKey("rtt")
+	kService    = asim.InternKey("service")
+	kTransId    = asim.InternKey("trans_id")
+	kTs         = asim.InternKey("ts")
+	kUid        = asim.InternKey("uid")
+)
