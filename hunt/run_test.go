@@ -134,6 +134,7 @@ func TestRunFindings(t *testing.T) {
 		{"evidence capped", len(f.Evidence), 1},
 		{"evidence omitted", f.EvidenceOmitted, 1},
 		{"tables", strings.Join(f.Tables, ","), "DeviceNetworkEvents"},
+		{"queries", strings.Join(f.Queries, ","), "net"},
 	}
 	for _, c := range checks {
 		if fmt.Sprint(c.got) != fmt.Sprint(c.want) {

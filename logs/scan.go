@@ -117,9 +117,8 @@ func (t *Table) scanPart(ctx context.Context, w work, opts types.ScanOptions, em
 	}
 	src, err := openSource(f, rng)
 	if claim != nil && !claim.Done() && err == nil {
-		// The reader opened the file without input (Parquet, or a
-		// range reader that does not count): the part counts as read
-		// once it is done.
+		// The reader opened the file without package input (Parquet):
+		// the part counts as read once it is done.
 		defer meter.Add(partSize(w))
 	}
 	if err != nil {

@@ -57,13 +57,18 @@ func TestScanReadMeter(t *testing.T) {
 			var (
 				mu      sync.Mutex
 				rows    int
-				midways int // emits that saw 0 < meter < file size
+				midways int        // emits that saw 0 < meter < file size
+				first   int64 = -1 // the meter at the first emit
 			)
 			err = tb.Scan(types.WithReadMeter(context.Background(), m), types.ScanOptions{Columns: []string{"SourceIP"}, Concurrent: tc.concurrent}, func(b *types.Batch) error {
 				mu.Lock()
 				defer mu.Unlock()
 				rows += b.Len
-				if n := m.Load(); n > 0 && n < st.Size() {
+				n := m.Load()
+				if first < 0 {
+					first = n
+				}
+				if n > 0 && n < st.Size() {
 					midways++
 				}
 				return nil
@@ -73,6 +78,11 @@ func TestScanReadMeter(t *testing.T) {
 			}
 			if rows != tc.rows {
 				t.Errorf("rows = %d, want %d", rows, tc.rows)
+			}
+			if first <= 0 {
+				// The reads of the part being parsed are counted, not only
+				// finished parts.
+				t.Errorf("the meter was %d at the first batch: reads are not counted as they happen", first)
 			}
 			if midways == 0 {
 				t.Errorf("the meter never moved while the scan ran (final %d of %d bytes)", m.Load(), st.Size())

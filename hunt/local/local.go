@@ -90,7 +90,26 @@ func classify(ctx context.Context, err error, file, text string) error {
 
 // Progress is a live snapshot of what the scans read so far.
 type Progress struct {
+	// Files, Bytes, Rows and Malformed add up every scan's
+	// types.ScanStats: Bytes counts a file's whole size when its scan
+	// starts.
 	Files, Bytes, Rows, Malformed int64
+	// Read is the bytes consumed from disk so far, counted as they are
+	// read (types.ReadMeter).
+	Read int64
+	// Scan is the scan that started last (the zero value before any).
+	Scan ScanProgress
+}
+
+// ScanProgress is the live progress of one table scan.
+type ScanProgress struct {
+	Table string
+	// Read is the bytes consumed from disk so far, of Total, the size
+	// of the table's files (0 when unknown).
+	Read, Total int64
+	// Files is how many of the table's TotalFiles the scan has started.
+	Files, TotalFiles int64
+	Rows              int64
 }
 
 // TableBytes returns the total size of the files behind table name (0
@@ -100,15 +119,22 @@ func (b *Backend) TableBytes(name string) int64 {
 	if !ok {
 		return 0
 	}
+	n, _ := tableSize(t)
+	return n
+}
+
+// tableSize returns the bytes and number of the files behind t (0, 0
+// when unknown).
+func tableSize(t types.Table) (bytes, files int64) {
 	ft, ok := t.(interface{ Files() []*logs.File })
 	if !ok {
-		return 0
+		return 0, 0
 	}
-	var n int64
 	for _, f := range ft.Files() {
-		n += f.Size
+		bytes += f.Size
+		files++
 	}
-	return n
+	return bytes, files
 }
 
 // Progress returns the counters of every scan so far (safe to call while
@@ -133,11 +159,20 @@ func (b *Backend) ScanSummary() hunt.ScanSummary {
 type countingCatalog struct {
 	types.Catalog
 	mu    sync.Mutex
-	scans map[string][]*types.ScanStats // by table
+	scans map[string][]*scan // by table
+	last  atomic.Pointer[scan]
+}
+
+// scan is what one table scan read so far.
+type scan struct {
+	table        string
+	stats        types.ScanStats
+	meter        types.ReadMeter
+	total, files int64 // the table's bytes and files
 }
 
 func newCountingCatalog(c types.Catalog) *countingCatalog {
-	return &countingCatalog{Catalog: c, scans: map[string][]*types.ScanStats{}}
+	return &countingCatalog{Catalog: c, scans: map[string][]*scan{}}
 }
 
 // Table implements types.Catalog.
@@ -158,11 +193,12 @@ func (c *countingCatalog) TableFunction(name string) (types.TableFunction, bool)
 	return nil, false
 }
 
-func (c *countingCatalog) register(table string) *types.ScanStats {
-	s := &types.ScanStats{}
+func (c *countingCatalog) register(table string, total, files int64) *scan {
+	s := &scan{table: table, total: total, files: files}
 	c.mu.Lock()
 	c.scans[table] = append(c.scans[table], s)
 	c.mu.Unlock()
+	c.last.Store(s)
 	return s
 }
 
@@ -174,7 +210,7 @@ func (c *countingCatalog) warnings(max int) []string {
 	seen := map[string]bool{}
 	for _, name := range sortedKeys(c.scans) {
 		for _, s := range c.scans[name] {
-			for _, w := range s.Warnings() {
+			for _, w := range s.stats.Warnings() {
 				ws := w.String()
 				if len(out) < max && !seen[ws] {
 					seen[ws] = true
@@ -186,7 +222,7 @@ func (c *countingCatalog) warnings(max int) []string {
 	return out
 }
 
-func sortedKeys(m map[string][]*types.ScanStats) []string {
+func sortedKeys(m map[string][]*scan) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
@@ -203,6 +239,17 @@ func (c *countingCatalog) progress() Progress {
 		p.Rows += t.Rows
 		p.Malformed += t.Malformed
 	}
+	c.mu.Lock()
+	for _, ss := range c.scans {
+		for _, s := range ss {
+			p.Read += s.meter.Load()
+		}
+	}
+	c.mu.Unlock()
+	if s := c.last.Load(); s != nil {
+		p.Scan = ScanProgress{Table: s.table, Read: s.meter.Load(), Total: s.total,
+			Files: atomic.LoadInt64(&s.stats.Files), TotalFiles: s.files, Rows: atomic.LoadInt64(&s.stats.Rows)}
+	}
 	return p
 }
 
@@ -213,10 +260,10 @@ func (c *countingCatalog) tables() []hunt.TableScan {
 	for name, ss := range c.scans {
 		ts := hunt.TableScan{Name: name}
 		for _, s := range ss {
-			ts.Files += atomic.LoadInt64(&s.Files)
-			ts.Bytes += atomic.LoadInt64(&s.Bytes)
-			ts.Rows += atomic.LoadInt64(&s.Rows)
-			ts.Malformed += atomic.LoadInt64(&s.Malformed)
+			ts.Files += atomic.LoadInt64(&s.stats.Files)
+			ts.Bytes += atomic.LoadInt64(&s.stats.Bytes)
+			ts.Rows += atomic.LoadInt64(&s.stats.Rows)
+			ts.Malformed += atomic.LoadInt64(&s.stats.Malformed)
 		}
 		out = append(out, ts)
 	}
@@ -225,7 +272,8 @@ func (c *countingCatalog) tables() []hunt.TableScan {
 }
 
 // countingTable counts one table's scans into its own ScanStats and
-// forwards the counts and warnings to the engine's.
+// ReadMeter (live bytes read) and forwards the counts and warnings to the
+// engine's.
 type countingTable struct {
 	types.Table
 	cat *countingCatalog
@@ -233,10 +281,14 @@ type countingTable struct {
 
 // Scan implements types.Table.
 func (t *countingTable) Scan(ctx context.Context, opts types.ScanOptions, emit func(*types.Batch) error) error {
-	mine := t.cat.register(t.Name())
+	total, files := tableSize(t.Table)
+	s := t.cat.register(t.Name(), total, files)
+	mine := &s.stats
 	orig := opts.Stats
 	opts.Stats = mine
-	err := t.Table.Scan(ctx, opts, emit)
+	outer := types.ReadMeterFrom(ctx)
+	err := t.Table.Scan(types.WithReadMeter(ctx, &s.meter), opts, emit)
+	outer.Add(s.meter.Load())
 	if orig != nil {
 		atomic.AddInt64(&orig.Files, atomic.LoadInt64(&mine.Files))
 		atomic.AddInt64(&orig.Bytes, atomic.LoadInt64(&mine.Bytes))

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -88,10 +89,16 @@ and per IOC, how many hits the exclusions removed.
 
 Time window: --lookback 14d (relative to now) or --from/--to (ISO 8601). Generated
 queries' "let lookback = ...;" is set to match; local runs also bound TimeGenerated /
-Timestamp of every table.
+Timestamp of every table. Remote runs send the window with the request (Log
+Analytics timespan, ADX datetime scope on TimeGenerated); there, since ago() counts
+from the service's clock, --from/--to sets lookback to reach back to --from from now.
 
 Output goes to stdout (or -o FILE, written atomically); progress and the run summary
-go to stderr (--quiet silences them). Ctrl-C stops cleanly: the report then covers the
+go to stderr (--quiet silences them). Local progress is the share of the scanned
+table's bytes read from disk (moving through a large file as it is read), its files,
+the rows read and rows/s: a bar redrawn on a terminal, a plain line every 5 s
+otherwise. The summary gives, per table, the rows, files, bytes and malformed rows,
+and the time and rows/s. Ctrl-C stops cleanly: the report then covers the
 queries that ran and says it was interrupted.
 
 Exit codes:
@@ -136,6 +143,9 @@ func runHunt(ctx context.Context, env Env, dir string, o *huntOptions) error {
 	}
 	now := env.now().UTC()
 	win, span, err := huntWindow(o, now)
+	if err == nil && o.lookback == "" && !win.From.IsZero() && (o.workspace != "" || o.adxTarget != "") {
+		span, err = huntRemoteSpan(win, now)
+	}
 	if err != nil {
 		return withCode(ExitBadInput, err)
 	}
@@ -205,6 +215,18 @@ func huntWindow(o *huntOptions, now time.Time) (hunt.Window, string, error) {
 		return w, "", fmt.Errorf("--from %s is not before --to %s", w.From.Format(time.RFC3339), end.Format(time.RFC3339))
 	}
 	return w, fmt.Sprintf("%ds", int64(end.Sub(w.From).Seconds()+0.999)), nil
+}
+
+// huntRemoteSpan is the lookback generated queries get on a remote
+// service for a --from/--to window: the service's ago() counts back from
+// its own clock (now), not from --to, so the lookback reaches back to
+// --from from now; the window itself, sent with the request (Log
+// Analytics timespan, ADX datetime scope), bounds both ends.
+func huntRemoteSpan(w hunt.Window, now time.Time) (string, error) {
+	if !now.After(w.From) {
+		return "", fmt.Errorf("--from %s is not in the past: a remote service's ago() counts back from its own clock", w.From.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("%ds", int64(now.Sub(w.From).Seconds()+0.999)), nil
 }
 
 var huntGUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -403,8 +425,6 @@ type huntProgress struct {
 	start time.Time
 	cur   atomic.Int32
 	name  atomic.Value
-	base  atomic.Int64 // bytes read before the current query
-	total atomic.Int64 // bytes of the current query's table (0: unknown)
 	done  chan struct{}
 	wg    sync.WaitGroup
 }
@@ -428,10 +448,6 @@ func newHuntProgress(env Env, quiet bool, lb *local.Backend, n int) *huntProgres
 func (p *huntProgress) onQuery(i, n int, q hunt.Query) {
 	p.cur.Store(int32(i))
 	p.name.Store(q.Name)
-	if p.lb != nil {
-		p.base.Store(p.lb.Progress().Bytes)
-		p.total.Store(p.lb.TableBytes(q.Table))
-	}
 }
 
 func (p *huntProgress) loop(every time.Duration) {
@@ -449,38 +465,155 @@ func (p *huntProgress) loop(every time.Duration) {
 }
 
 func (p *huntProgress) draw() {
-	line := p.line()
+	sn := p.snapshot()
 	if p.tty {
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
+		fmt.Fprintf(p.w, "\r\033[K%s", sn.bar())
 		return
 	}
-	fmt.Fprintf(p.w, "huntpack: progress: %s\n", line)
+	fmt.Fprintf(p.w, "huntpack: progress: %s\n", sn.line())
 }
 
-// line renders "[####------] 2/3 name · files · bytes · rows · rows/s".
-func (p *huntProgress) line() string {
-	i := int(p.cur.Load())
-	const width = 20
-	fill := 0
-	if p.n > 0 {
-		fill = width * i / p.n
+// huntSnap is what a progress line shows.
+type huntSnap struct {
+	i, n  int
+	name  string
+	local bool
+	pct   int // of the current scan's bytes; -1: unknown
+	scan  local.ScanProgress
+	rows  int64
+	rate  float64
+}
+
+func (p *huntProgress) snapshot() huntSnap {
+	sn := huntSnap{i: int(p.cur.Load()), n: p.n, name: termCellName(p.name.Load().(string)), local: p.lb != nil, pct: -1}
+	if p.lb == nil {
+		return sn
 	}
-	s := fmt.Sprintf("[%s%s] query %d/%d %s", strings.Repeat("#", fill), strings.Repeat("-", width-fill), i+1, p.n, p.name.Load())
-	if p.lb != nil {
-		pr := p.lb.Progress()
-		if total := p.total.Load(); total > 0 {
-			// Readers count a file's bytes when they open it, so this is
-			// the share of the table's files started, not bytes parsed.
-			s += fmt.Sprintf(" (%s of %s opened)", huntBytes(pr.Bytes-p.base.Load()), huntBytes(total))
-		}
-		secs := time.Since(p.start).Seconds()
-		rate := 0.0
-		if secs > 0 {
-			rate = float64(pr.Rows) / secs
-		}
-		s += fmt.Sprintf(" · %d files · %s · %d rows · %.0f rows/s", pr.Files, huntBytes(pr.Bytes), pr.Rows, rate)
+	pr := p.lb.Progress()
+	sn.scan, sn.rows = pr.Scan, pr.Rows
+	sn.scan.Table = termCellName(sn.scan.Table)
+	if sc := pr.Scan; sc.Total > 0 {
+		sn.pct = int(100 * min(sc.Read, sc.Total) / sc.Total)
+	}
+	if secs := time.Since(p.start).Seconds(); secs > 0 {
+		sn.rate = float64(pr.Rows) / secs
+	}
+	return sn
+}
+
+// gauge renders "[####------]" of width: the current scan's bytes when
+// known, else the queries done.
+func (sn huntSnap) gauge(width int) string {
+	fill := 0
+	switch {
+	case sn.pct >= 0:
+		fill = width * sn.pct / 100
+	case sn.n > 0:
+		fill = width * sn.i / sn.n
+	}
+	s := "[" + strings.Repeat("#", fill) + strings.Repeat("-", width-fill) + "]"
+	if sn.pct >= 0 {
+		s += fmt.Sprintf(" %3d%%", sn.pct)
 	}
 	return s
+}
+
+// line renders a plain progress line. Locally, the bar and percentage
+// are the bytes read from disk of the table being scanned (counted as
+// they are read, so they move through a large file), then its files, all
+// rows read so far and the rate:
+//
+//	[#########-----------]  45% query 2/3 02_x · DeviceNetworkEvents 1.2 GiB of 2.6 GiB · 1/4 files · 9120000 rows · 812000 rows/s
+//
+// Remote runs show the queries done.
+func (sn huntSnap) line() string {
+	s := sn.gauge(20) + fmt.Sprintf(" query %d/%d %s", sn.i+1, sn.n, sn.name)
+	if !sn.local {
+		return s
+	}
+	if sc := sn.scan; sc.Table != "" {
+		s += " · " + sc.Table
+		if sc.Total > 0 {
+			s += fmt.Sprintf(" %s of %s", huntBytes(min(sc.Read, sc.Total)), huntBytes(sc.Total))
+		}
+		s += fmt.Sprintf(" · %d/%d files", sc.Files, sc.TotalFiles)
+	}
+	return s + fmt.Sprintf(" · %d rows · %.0f rows/s", sn.rows, sn.rate)
+}
+
+// huntBarWidth is the most a terminal progress bar takes, so it never
+// wraps (a wrapped line cannot be redrawn in place) on an 80-column
+// terminal.
+const huntBarWidth = 79
+
+// bar renders the terminal bar, compact and at most huntBarWidth
+// columns: the table name, then the query name, are shortened to fit.
+//
+//	[####------]  45% 2/3 DeviceNetworkEvents 1.2/2.6 GiB 1/4 files 812k rows/s
+func (sn huntSnap) bar() string {
+	head := sn.gauge(10) + fmt.Sprintf(" %d/%d ", sn.i+1, sn.n)
+	if !sn.local || sn.scan.Table == "" {
+		tail := ""
+		if sn.local {
+			tail = fmt.Sprintf(" %s rows/s", huntSI(sn.rate))
+		}
+		return head + huntFit(sn.name, huntBarWidth-huntWidth(head)-huntWidth(tail)) + tail
+	}
+	sc := sn.scan
+	tail := ""
+	if sc.Total > 0 {
+		tail = " " + huntBytesOf(min(sc.Read, sc.Total), sc.Total)
+	}
+	tail += fmt.Sprintf(" %d/%d files %s rows/s", sc.Files, sc.TotalFiles, huntSI(sn.rate))
+	return head + huntFit(sc.Table, huntBarWidth-huntWidth(head)-huntWidth(tail)) + tail
+}
+
+// huntBytesOf renders "n/total UNIT" in total's unit (as huntBytes).
+func huntBytesOf(n, total int64) string {
+	t := huntBytes(total)
+	num, unit, _ := strings.Cut(t, " ")
+	div := map[string]float64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[unit]
+	if div == 0 {
+		return fmt.Sprintf("%d/%s", n, t)
+	}
+	return fmt.Sprintf("%.1f/%s %s", float64(n)/div, num, unit)
+}
+
+// huntSI renders a rate with a k/M/G suffix.
+func huntSI(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("%.1fG", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("%.1fM", v/1e6)
+	case v >= 1e4:
+		return fmt.Sprintf("%.0fk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func huntWidth(s string) int { return utf8.RuneCountInString(s) }
+
+// huntFit shortens s to at most n runes, ending it with "…" when cut.
+func huntFit(s string, n int) string {
+	if huntWidth(s) <= n {
+		return s
+	}
+	if n <= 1 {
+		return strings.Repeat("…", max(n, 0))
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// termCellName keeps a table name printable on a terminal.
+func termCellName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 func (p *huntProgress) stop() {

@@ -31,8 +31,14 @@ var huntNow = func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.U
 
 func runHuntCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runHuntCLIAt(t, huntNow(), args...)
+}
+
+// runHuntCLIAt runs `huntpack hunt` with now as the clock.
+func runHuntCLIAt(t *testing.T, now time.Time, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), append([]string{"hunt"}, args...), Env{Stdout: &out, Stderr: &errb, Now: huntNow})
+	code := Run(context.Background(), append([]string{"hunt"}, args...), Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return now }})
 	return code, out.String(), errb.String()
 }
 
@@ -165,6 +171,7 @@ func TestHuntExitCodes(t *testing.T) {
 		{"bad adx target", []string{huntExample, "--adx", "nodatabase"}, ExitBadInput, "CLUSTER-URI/DATABASE"},
 		{"missing args", nil, ExitBadInput, "accepts 1 arg"},
 		{"workspace name not id", []string{huntExample, "--workspace", "my-sentinel"}, ExitBadInput, "a GUID"},
+		{"remote window in the future", []string{huntExample, "--workspace", "11111111-2222-3333-4444-555555555555", "--from", "2026-07-01"}, ExitBadInput, "--from 2026-07-01T00:00:00Z is not before --to"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -229,16 +236,17 @@ func TestHuntProgressPlain(t *testing.T) {
 
 // --- remote equivalence -------------------------------------------------
 
-// huntLocalRows runs text with the local engine over the example logs: the
-// rows the fake remote servers answer with.
-func huntLocalRows(t *testing.T) func(text string) *types.Batch {
-	cat, err := logs.Open(logs.OpenOptions{Dirs: []string{filepath.Join(huntExample, "logs")}})
+// huntLocalRowsIn runs text with the local engine over the logs in dir,
+// with now as the clock and the time window w: the rows the fake remote
+// servers answer with.
+func huntLocalRowsIn(t *testing.T, dir string, now time.Time) func(text string, w hunt.Window) *types.Batch {
+	cat, err := logs.Open(logs.OpenOptions{Dirs: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	be := local.New(cat, local.Options{Now: huntNow()})
-	return func(text string) *types.Batch {
-		out, err := be.Run(context.Background(), hunt.Query{Name: "q"}, text, hunt.Window{})
+	be := local.New(cat, local.Options{Now: now})
+	return func(text string, w hunt.Window) *types.Batch {
+		out, err := be.Run(context.Background(), hunt.Query{Name: "q"}, text, w)
 		if err != nil {
 			t.Errorf("local run of %q: %v", text, err)
 			return nil
@@ -317,26 +325,48 @@ func huntADXBody(b *types.Batch) []byte {
 	return body
 }
 
-// huntFakeRemote serves the local engine's rows for whatever query text it
-// receives, as Log Analytics (/v1/workspaces/ID/query) and ADX
-// (/v2/rest/query) would.
-func huntFakeRemote(t *testing.T) *httptest.Server {
-	rowsFor := huntLocalRows(t)
+// huntFakeRemote serves the local engine's rows over the logs in dir for
+// whatever query text it receives, as Log Analytics
+// (/v1/workspaces/ID/query) and ADX (/v2/rest/query) would: the window
+// sent with the request (timespan; query_datetimescope_from/to) bounds the
+// rows, and ago() counts from the service's clock, now.
+func huntFakeRemote(t *testing.T, dir string, now time.Time) *httptest.Server {
+	rowsFor := huntLocalRowsIn(t, dir, now)
+	instant := func(s string) time.Time {
+		if s == "" {
+			return time.Time{}
+		}
+		tm, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Errorf("request time %q: %v", s, err)
+		}
+		return tm
+	}
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		var req struct {
-			Query string `json:"query"`
-			CSL   string `json:"csl"`
+			Query      string `json:"query"`
+			Timespan   string `json:"timespan"`
+			CSL        string `json:"csl"`
+			Properties struct {
+				Options map[string]any `json:"Options"`
+			} `json:"properties"`
 		}
 		switch r.URL.Path {
 		case "/v1/rest/auth/metadata":
 			io.WriteString(w, `{"AzureAD":{"LoginEndpoint":"https://login.microsoftonline.com","KustoServiceResourceId":"https://kusto.kusto.windows.net"}}`)
 		case "/v1/workspaces/11111111-2222-3333-4444-555555555555/query":
 			json.NewDecoder(r.Body).Decode(&req)
-			w.Write(huntLABody(rowsFor(req.Query)))
+			var win hunt.Window
+			if from, to, ok := strings.Cut(req.Timespan, "/"); ok {
+				win = hunt.Window{From: instant(from), To: instant(to)}
+			}
+			w.Write(huntLABody(rowsFor(req.Query, win)))
 		case "/v2/rest/query":
 			json.NewDecoder(r.Body).Decode(&req)
-			w.Write(huntADXBody(rowsFor(req.CSL)))
+			from, _ := req.Properties.Options["query_datetimescope_from"].(string)
+			to, _ := req.Properties.Options["query_datetimescope_to"].(string)
+			w.Write(huntADXBody(rowsFor(req.CSL, hunt.Window{From: instant(from), To: instant(to)})))
 		default:
 			t.Errorf("unexpected request %s", r.URL.Path)
 			http.NotFound(w, r)
@@ -361,26 +391,35 @@ func huntComparable(t *testing.T, out string) string {
 	return string(b)
 }
 
-// TestHuntRemoteSameFindings runs the example pack locally, then on fake
-// Sentinel and ADX servers that serve the same rows, and wants the same
-// findings (and the same table report apart from the backend line).
+// TestHuntRemoteSameFindings runs packs locally, then on fake Sentinel
+// and ADX servers that serve the same rows (the local engine's rows for
+// each query text they receive, in the documented response formats: a Log
+// Analytics table, Kusto v2 progressive frames in two fragments), and
+// wants the same findings. The packs: the seed, one generated by
+// pack.Build (structured exclusions, so suppressed hits are compared too)
+// and the generated ThreatFox example (12 queries, 286 ip:port IOCs).
 func TestHuntRemoteSameFindings(t *testing.T) {
-	srv := huntFakeRemote(t)
 	oldS, oldA := huntSentinelOptions, huntADXOptions
 	defer func() { huntSentinelOptions, huntADXOptions = oldS, oldA }()
-	huntSentinelOptions = sentinel.Options{Credential: huntFakeCred{}, Endpoint: srv.URL + "/v1", Transport: srv.Client()}
-	huntADXOptions = adx.Options{Credential: huntFakeCred{}, HTTPClient: srv.Client()}
-
+	seedLogs := filepath.Join(huntExample, "logs")
 	packs := []struct {
-		name, dir string
-		args      []string
-		want      string // must be in the local result
+		name, dir, logs string
+		now             time.Time // the clock of the CLI and the services
+		window          []string
+		want            string // must be in the local result
 	}{
-		{"seed", huntExample, nil, `"hits": 13`},
-		{"generated", huntGeneratedPack(t), []string{"--logs", filepath.Join(huntExample, "logs"), "--lookback", "30d"}, `"suppressed": 1`},
+		{"seed", huntExample, seedLogs, huntNow(), nil, `"hits": 13`},
+		{"generated", huntGeneratedPack(t), seedLogs, huntNow(), []string{"--lookback", "30d"}, `"suppressed": 1`},
+		// A past window: remote lookback reaches back to --from from now.
+		{"threatfox", "../../examples/remcos-threatfox", "../../examples/remcos-threatfox/logs", time.Date(2026, 9, 3, 10, 0, 0, 0, time.UTC),
+			[]string{"--from", "2026-07-12", "--to", "2026-07-26"}, `"ip_only_hits": 2`},
 	}
 	for _, pk := range packs {
-		code, want, errs := runHuntCLI(t, append([]string{pk.dir, "--format", "json", "--quiet"}, pk.args...)...)
+		srv := huntFakeRemote(t, pk.logs, pk.now)
+		huntSentinelOptions = sentinel.Options{Credential: huntFakeCred{}, Endpoint: srv.URL + "/v1", Transport: srv.Client()}
+		huntADXOptions = adx.Options{Credential: huntFakeCred{}, HTTPClient: srv.Client()}
+		args := append([]string{pk.dir, "--format", "json", "--quiet"}, pk.window...)
+		code, want, errs := runHuntCLIAt(t, pk.now, append(args, "--logs", pk.logs)...)
 		if code != ExitOK {
 			t.Fatalf("%s local: exit %d: %s", pk.name, code, errs)
 		}
@@ -390,11 +429,7 @@ func TestHuntRemoteSameFindings(t *testing.T) {
 		}
 		for _, backend := range [][]string{{"--workspace", "11111111-2222-3333-4444-555555555555"}, {"--adx", srv.URL + "/SecurityLogs"}} {
 			t.Run(pk.name+backend[0], func(t *testing.T) {
-				args := []string{pk.dir, "--format", "json", "--quiet"}
-				if len(pk.args) > 2 {
-					args = append(args, pk.args[2:]...) // the window, not --logs
-				}
-				code, got, errs := runHuntCLI(t, append(args, backend...)...)
+				code, got, errs := runHuntCLIAt(t, pk.now, append(args, backend...)...)
 				if code != ExitOK {
 					t.Fatalf("exit %d: %s", code, errs)
 				}
@@ -453,11 +488,10 @@ func TestHuntProgressTerminal(t *testing.T) {
 	var errb bytes.Buffer
 	p := newHuntProgress(Env{Stderr: &errb, StderrIsTerminal: true}, false, lb, 1)
 	p.onQuery(0, 1, hunt.Query{Name: "dns", Table: "DnsEvents"})
-	p.base.Store(0) // as if the scan above ran inside this query
 	time.Sleep(20 * time.Millisecond)
 	p.stop()
 	s := errb.String()
-	if !strings.Contains(s, "\r\033[K[") || !strings.Contains(s, "dns (1.5 KiB of 1.5 KiB opened)") || !strings.Contains(s, "1 files") || !strings.Contains(s, "9 rows") || !strings.HasSuffix(s, "\r\033[K") {
+	if !strings.Contains(s, "\r\033[K[##########] 100% 1/1 DnsEvents 1.5/1.5 KiB 1/1 files ") || !strings.Contains(s, " rows/s") || !strings.HasSuffix(s, "\r\033[K") {
 		t.Errorf("progress = %q", s)
 	}
 	var quiet bytes.Buffer

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync/atomic"
 
 	"github.com/huntpack/huntpack/kql/types"
@@ -67,7 +66,7 @@ func NewSource(r io.ReadCloser) (*Source, error) {
 // whole records (see input.SplitRanges), with the columns of the file's
 // header.
 func OpenRange(path string, cols []record.Col, r input.Range) (*Source, error) {
-	f, err := os.Open(path)
+	f, err := input.OpenFile(path) // counts its reads for progress (see input.Expect)
 	if err != nil {
 		return nil, err
 	}

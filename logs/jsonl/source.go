@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/huntpack/huntpack/logs/input"
 	"github.com/huntpack/huntpack/logs/record"
@@ -95,7 +94,7 @@ func (s *Source) addCol(c record.Col) {
 // OpenRange opens a byte range of an uncompressed JSON lines file that
 // holds whole lines (see input.SplitRanges).
 func OpenRange(path string, o Options, r input.Range) (*Source, error) {
-	f, err := os.Open(path)
+	f, err := input.OpenFile(path) // counts its reads for progress (see input.Expect)
 	if err != nil {
 		return nil, err
 	}
