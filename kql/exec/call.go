@@ -123,6 +123,11 @@ func expandStarArgs(x *syntax.CallExpr, s types.Schema) *syntax.CallExpr {
 // row_number/prev/next, pack_all, column_ifexists, materialize.
 func (p *planner) special(name string, x *syntax.CallExpr, en *env) (*cexpr, bool, error) {
 	switch name {
+	case "ingestion_time":
+		// Kusto reads a hidden per-record ingestion timestamp; exported
+		// and raw log files carry none, and a null would make filters on
+		// it silently match nothing.
+		return nil, true, errAt(x.Loc, "ingestion_time() is not supported by the local engine: exported and raw logs carry no ingestion time (filter on TimeGenerated, or run the query on Sentinel/ADX)")
 	case "not":
 		if len(x.Args) != 1 {
 			return nil, true, errAt(x.Loc, "not() takes one argument")

@@ -233,6 +233,7 @@ func TestDiagnostics(t *testing.T) {
 		{"unknown column", "DnsEvents\n| where Nme == 1", `q.kql:2:9: unknown column or variable "Nme" (did you mean "Name"?)`},
 		{"type error", "print 1 + \"a\"", `q.kql:1:9: operator + cannot be applied to long and string`},
 		{"unsupported operator", "DnsEvents | consume", `q.kql:1:13: operator consume is not supported`},
+		{"ingestion_time has no local meaning", "DnsEvents | where ingestion_time() > ago(1h)", `q.kql:1:19: ingestion_time() is not supported by the local engine: exported and raw logs carry no ingestion time (filter on TimeGenerated, or run the query on Sentinel/ADX)`},
 		{"fork not last", "DnsEvents | fork (count) (take 1) | count", `q.kql:1:13: fork and facet must be the last operator of a statement`},
 		{"url refused", "externaldata(a:string)[\"https://example.com/x.csv?sig=secret\"]",
 			`q.kql:1:24: externaldata: https://example.com/x.csv is a network location; huntpack does not access the network: download it and reference the local file`},
