@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -71,4 +74,47 @@ func parseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("size %q is too large (the most is %d bytes, about 8 EB)", s, int64(math.MaxInt64))
 	}
 	return int64(v), nil
+}
+
+// writeOutput writes an output file the safe way: through a temporary file
+// in the same folder renamed into place, so a failed or interrupted write
+// never leaves half a report. A path that is not a regular file (/dev/null,
+// /dev/stdout, a named pipe) is written directly: renaming over it would
+// replace the device or pipe with a file. A symbolic link is followed, so
+// the link stays and its target gets the new content.
+func writeOutput(path string, write func(io.Writer) error) error {
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode()&os.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			return writeOutput(target, write)
+		}
+		if !fi.Mode().IsRegular() {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			if err := write(f); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	werr := write(tmp)
+	cerr := tmp.Close()
+	if werr == nil && cerr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return errors.Join(werr, cerr)
+	}
+	return nil
 }

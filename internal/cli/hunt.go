@@ -309,18 +309,9 @@ func huntWrite(env Env, o *huntOptions, res *hunt.Result) error {
 		}
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(o.out), "."+filepath.Base(o.out)+".*.tmp")
+	err := writeOutput(o.out, func(w io.Writer) error { return report.Write(w, o.format, res, ropts) })
 	if err != nil {
-		return withCode(ExitBadInput, fmt.Errorf("writing report: %w", err))
-	}
-	werr := report.Write(tmp, o.format, res, ropts)
-	cerr := tmp.Close()
-	if werr == nil && cerr == nil {
-		werr = os.Rename(tmp.Name(), o.out)
-	}
-	if werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		return withCode(ExitBackend, fmt.Errorf("writing %s: %w", o.out, errors.Join(werr, cerr)))
+		return withCode(ExitBackend, fmt.Errorf("writing %s: %w", o.out, err))
 	}
 	return nil
 }

@@ -563,21 +563,10 @@ func runIntelList(cmd *cobra.Command, env Env, o intelFilterOptions) error {
 	})
 }
 
-// intelWriteAtomic writes via a temporary file renamed into place.
+// intelWriteAtomic writes via a temporary file renamed into place (see
+// writeOutput; devices and pipes are written directly).
 func intelWriteAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return withCode(ExitBadInput, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeOutput(path, write)
 }
 
 // intelLookup normalises a value typed by a user and finds the matching
