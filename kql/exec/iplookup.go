@@ -33,31 +33,11 @@ func (p *planner) ipv4Lookup(call *syntax.CallExpr, in node, sc *scope) (node, e
 	if len(pos) < 3 {
 		return nil, errAt(call.Loc, "ipv4_lookup(LookupTable, SourceIPColumn, IPv4RangeColumn [, extra keys...])")
 	}
-	lookup, err := p.tabular(pos[0], sc)
+	lookup, src, rng, lk, rk, err := p.ipLookupArgs(pos, in, sc)
 	if err != nil {
 		return nil, err
 	}
 	inS, ls := in.schema(), lookup.schema()
-	src, err := p.expr(pos[1], &env{schema: inS, sc: sc})
-	if err != nil {
-		return nil, err
-	}
-	rng, err := p.expr(pos[2], &env{schema: ls, sc: sc})
-	if err != nil {
-		return nil, err
-	}
-	var lk, rk []*cexpr
-	for _, k := range pos[3:] {
-		l, err := p.expr(k, &env{schema: inS, sc: sc})
-		if err != nil {
-			return nil, err
-		}
-		r, err := p.expr(k, &env{schema: ls, sc: sc})
-		if err != nil {
-			return nil, err
-		}
-		lk, rk = append(lk, l), append(rk, r)
-	}
 	out := joinSchema(inS, ls)
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
 		lb, err := collect(rt, lookup)
@@ -146,4 +126,33 @@ func (idx *prefixIndex) find(addr, extraKey string) int {
 		}
 	}
 	return -1
+}
+
+// ipLookupArgs plans the arguments ipv4_lookup and ipv6_lookup share:
+// the lookup table, the source address (over the input), the range column
+// (over the lookup table) and the extra key columns, compiled on both sides.
+func (p *planner) ipLookupArgs(pos []syntax.Expr, in node, sc *scope) (lookup node, src, rng *cexpr, lk, rk []*cexpr, err error) {
+	lookup, err = p.tabular(pos[0], sc)
+	if err != nil {
+		return nil, nil, nil, nil, nil, err
+	}
+	inS, ls := in.schema(), lookup.schema()
+	if src, err = p.expr(pos[1], &env{schema: inS, sc: sc}); err != nil {
+		return nil, nil, nil, nil, nil, err
+	}
+	if rng, err = p.expr(pos[2], &env{schema: ls, sc: sc}); err != nil {
+		return nil, nil, nil, nil, nil, err
+	}
+	for _, k := range pos[3:] {
+		l, err := p.expr(k, &env{schema: inS, sc: sc})
+		if err != nil {
+			return nil, nil, nil, nil, nil, err
+		}
+		r, err := p.expr(k, &env{schema: ls, sc: sc})
+		if err != nil {
+			return nil, nil, nil, nil, nil, err
+		}
+		lk, rk = append(lk, l), append(rk, r)
+	}
+	return lookup, src, rng, lk, rk, nil
 }

@@ -91,31 +91,11 @@ func (p *planner) ipv6Lookup(call *syntax.CallExpr, in node, sc *scope) (node, e
 	if len(pos) < 3 {
 		return nil, errAt(call.Loc, "ipv6_lookup(LookupTable, SourceIPv6Column, IPv6RangeColumn [, extra keys...] [, return_unmatched])")
 	}
-	lookup, err := p.tabular(pos[0], sc)
+	lookup, src, rng, lk, rk, err := p.ipLookupArgs(pos, in, sc)
 	if err != nil {
 		return nil, err
 	}
 	inS, ls := in.schema(), lookup.schema()
-	src, err := p.expr(pos[1], &env{schema: inS, sc: sc})
-	if err != nil {
-		return nil, err
-	}
-	rng, err := p.expr(pos[2], &env{schema: ls, sc: sc})
-	if err != nil {
-		return nil, err
-	}
-	var lk, rk []*cexpr
-	for _, k := range pos[3:] {
-		l, err := p.expr(k, &env{schema: inS, sc: sc})
-		if err != nil {
-			return nil, err
-		}
-		r, err := p.expr(k, &env{schema: ls, sc: sc})
-		if err != nil {
-			return nil, err
-		}
-		lk, rk = append(lk, l), append(rk, r)
-	}
 	out := joinSchema(ls, inS)
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
 		lb, err := collect(rt, lookup)
