@@ -36,51 +36,14 @@ func (j *joinRun) run(rt *runtime, emit emitFunc) error {
 	defer build.free()
 	buf := &limHold{rt: rt, label: j.label}
 	defer buf.free()
-
-	var mu sync.Mutex
-	var lbuf []*types.Batch
-	lrows := 0
-	var pr *joinProber
-	err := j.left.run(rt, func(b *types.Batch) error {
-		if b.Len == 0 {
-			return nil
-		}
-		mu.Lock()
-		if pr != nil {
-			p := pr
-			mu.Unlock()
-			return p.probe(rt, b, emit)
-		}
-		defer mu.Unlock()
-		if err := limCheck(rt); err != nil {
-			return err
-		}
-		if err := buf.add(limBatchBytes(b)); err != nil {
-			return err
-		}
-		lbuf, lrows = append(lbuf, b), lrows+b.Len
-		if lrows <= limJoinSmall {
-			return nil
-		}
-		// The left side is large: build the right side, stream the left.
+	// If the left side is large: build the right side, stream the left.
+	pr, lbuf, err := bufferThenProbe(rt, j.left, buf, func() (*joinProber, error) {
 		rb, err := collectCharged(rt, j.right, build)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		p, err := j.newProber(rt, rb, false, build)
-		if err != nil {
-			return err
-		}
-		for _, x := range lbuf {
-			if err := p.probe(rt, x, emit); err != nil {
-				return err
-			}
-		}
-		lbuf = nil
-		buf.free()
-		pr = p
-		return nil
-	})
+		return j.newProber(rt, rb, false, build)
+	}, emit)
 	if err != nil {
 		return err
 	}
@@ -96,47 +59,11 @@ func (j *joinRun) run(rt *runtime, emit emitFunc) error {
 // output in left order), else the left side is built and the right side
 // streamed through it.
 func (j *joinRun) runSmallLeft(rt *runtime, lbuf []*types.Batch, build *limHold, emit emitFunc) error {
-	var mu sync.Mutex
-	var rbuf []*types.Batch
-	rrows := 0
-	var pr *joinProber
 	rhold := &limHold{rt: rt, label: j.label}
 	defer rhold.free()
-	err := j.right.run(rt, func(b *types.Batch) error {
-		if b.Len == 0 {
-			return nil
-		}
-		mu.Lock()
-		if pr != nil {
-			p := pr
-			mu.Unlock()
-			return p.probe(rt, b, emit)
-		}
-		defer mu.Unlock()
-		if err := limCheck(rt); err != nil {
-			return err
-		}
-		if err := rhold.add(limBatchBytes(b)); err != nil {
-			return err
-		}
-		rbuf, rrows = append(rbuf, b), rrows+b.Len
-		if rrows <= limJoinSmall {
-			return nil
-		}
-		p, err := j.newProber(rt, concatOrEmpty(j.left.schema(), lbuf), true, build)
-		if err != nil {
-			return err
-		}
-		for _, x := range rbuf {
-			if err := p.probe(rt, x, emit); err != nil {
-				return err
-			}
-		}
-		rbuf = nil
-		rhold.free()
-		pr = p
-		return nil
-	})
+	pr, rbuf, err := bufferThenProbe(rt, j.right, rhold, func() (*joinProber, error) {
+		return j.newProber(rt, concatOrEmpty(j.left.schema(), lbuf), true, build)
+	}, emit)
 	if err != nil {
 		return err
 	}
@@ -153,6 +80,57 @@ func (j *joinRun) runSmallLeft(rt *runtime, lbuf []*types.Batch, build *limHold,
 		}
 	}
 	return p.finish(rt, emit)
+}
+
+// bufferThenProbe runs src, buffering its batches (charged to hold) while
+// they stay within limJoinSmall rows. Past that, switchTo builds a prober,
+// the buffered batches are probed, the buffer is released and the rest of
+// src streams through the prober. It returns the prober (nil when src ended
+// within the limit) and otherwise the buffered batches.
+func bufferThenProbe(rt *runtime, src node, hold *limHold, switchTo func() (*joinProber, error), emit emitFunc) (*joinProber, []*types.Batch, error) {
+	var mu sync.Mutex
+	var buf []*types.Batch
+	rows := 0
+	var pr *joinProber
+	err := src.run(rt, func(b *types.Batch) error {
+		if b.Len == 0 {
+			return nil
+		}
+		mu.Lock()
+		if pr != nil {
+			p := pr
+			mu.Unlock()
+			return p.probe(rt, b, emit)
+		}
+		defer mu.Unlock()
+		if err := limCheck(rt); err != nil {
+			return err
+		}
+		if err := hold.add(limBatchBytes(b)); err != nil {
+			return err
+		}
+		buf, rows = append(buf, b), rows+b.Len
+		if rows <= limJoinSmall {
+			return nil
+		}
+		p, err := switchTo()
+		if err != nil {
+			return err
+		}
+		for _, x := range buf {
+			if err := p.probe(rt, x, emit); err != nil {
+				return err
+			}
+		}
+		buf = nil
+		hold.free()
+		pr = p
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return pr, buf, nil
 }
 
 func concatOrEmpty(s types.Schema, bs []*types.Batch) *types.Batch {
