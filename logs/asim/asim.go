@@ -40,24 +40,49 @@ type Builder struct {
 // column with an array index instead of a map lookup.
 type Name int
 
-var (
-	internMu    sync.Mutex
-	internNames []string
-	internIdx   = map[string]Name{}
-)
+// colNames interns column names.
+var colNames interner
 
 // Intern returns the Name of a column name (the same Name for the same
 // text). Call it once per name (package-level variables), not per row.
-func Intern(col string) Name {
-	internMu.Lock()
-	defer internMu.Unlock()
-	if n, ok := internIdx[col]; ok {
+func Intern(col string) Name { return Name(colNames.intern(col)) }
+
+// interner hands out dense numbers for names, so hot paths index arrays
+// instead of hashing strings. It is safe for concurrent use; names are
+// only ever appended.
+type interner struct {
+	mu    sync.Mutex
+	names []string
+	idx   map[string]int
+}
+
+func (t *interner) intern(s string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if n, ok := t.idx[s]; ok {
 		return n
 	}
-	n := Name(len(internNames))
-	internNames = append(internNames, col)
-	internIdx[col] = n
+	if t.idx == nil {
+		t.idx = map[string]int{}
+	}
+	n := len(t.names)
+	t.names = append(t.names, s)
+	t.idx[s] = n
 	return n
+}
+
+func (t *interner) lookup(s string) (int, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n, ok := t.idx[s]
+	return n, ok
+}
+
+// since returns the names numbered from n on.
+func (t *interner) since(n int) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.names[n:]
 }
 
 // SetN is Set for an interned name.
@@ -75,9 +100,7 @@ func (b *Builder) SetN(n Name, val string) {
 
 // growPos resolves the names interned since the builder last looked.
 func (b *Builder) growPos(n Name) {
-	internMu.Lock()
-	names := internNames[len(b.pos):]
-	internMu.Unlock()
+	names := colNames.since(len(b.pos))
 	for _, name := range names {
 		i, ok := b.idx[name]
 		if !ok {

@@ -1,7 +1,6 @@
 package asim
 
 import (
-	"sync"
 	"unsafe"
 
 	"github.com/huntpack/huntpack/logs/jsonl"
@@ -77,31 +76,16 @@ func (r *Record) Slot(key string) int {
 // with an array index instead of a map lookup.
 type Key int
 
-var (
-	keyMu    sync.Mutex
-	keyNames []string
-	keyIdx   = map[string]Key{}
-)
+// keyNames interns record keys.
+var keyNames interner
 
 // InternKey returns the Key of a record key. Call it once per key
 // (package-level variables), not per record.
-func InternKey(key string) Key {
-	keyMu.Lock()
-	defer keyMu.Unlock()
-	if k, ok := keyIdx[key]; ok {
-		return k
-	}
-	k := Key(len(keyNames))
-	keyNames = append(keyNames, key)
-	keyIdx[key] = k
-	return k
-}
+func InternKey(key string) Key { return Key(keyNames.intern(key)) }
 
 func lookupKey(key string) (Key, bool) {
-	keyMu.Lock()
-	defer keyMu.Unlock()
-	k, ok := keyIdx[key]
-	return k, ok
+	k, ok := keyNames.lookup(key)
+	return Key(k), ok
 }
 
 // VK is V for an interned key.
@@ -119,9 +103,7 @@ func (r *Record) VK(k Key) string {
 
 // growKeys resolves the keys interned since the record last looked.
 func (r *Record) growKeys(k Key) {
-	keyMu.Lock()
-	names := keyNames[len(r.byKey):]
-	keyMu.Unlock()
+	names := keyNames.since(len(r.byKey))
 	for _, name := range names {
 		i, ok := r.idx[name]
 		if !ok {
