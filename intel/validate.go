@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -335,6 +337,15 @@ func normURL(v string) (string, error) {
 	auth, tail := rest[:end], rest[end:]
 	if strings.ContainsAny(v, " \t\r\n") {
 		return "", invalid(TypeURL, v, ReasonBadURL, "contains white space")
+	}
+	if !utf8.ValidString(v) {
+		return "", invalid(TypeURL, v, ReasonBadURL, "not valid UTF-8")
+	}
+	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		// RFC 3986 has no raw control characters; a feed that sends one
+		// sends a broken or hostile value, and it must not reach a query
+		// or a report as-is.
+		return "", invalid(TypeURL, v, ReasonBadURL, "contains a control character")
 	}
 	userinfo := ""
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 {

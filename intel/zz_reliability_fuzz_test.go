@@ -11,7 +11,8 @@ import (
 // without control characters and normalizes to itself again.
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"1.2.3.4", "1.2.3.4:80", "[2001:db8::1]:443", "evil[.]example", "hxxps://evil.example/a?b=c",
-		"0123456789abcdef0123456789abcdef", "xn--bcher-kva.example", "EVIL.example.", "a\x00b", "\u202eexe.evil", "1.2.3.4:99999", ""} {
+		"0123456789abcdef0123456789abcdef", "xn--bcher-kva.example", "EVIL.example.", "a\x00b", "\u202eexe.evil", "1.2.3.4:99999", "",
+		"A://0.A#\x00", "http://evil.example/\u0085x", "http://evil.example/\xff"} {
 		f.Add(s)
 	}
 	types := []Type{TypeIPv4, TypeIPv6, TypeIPPort, TypeDomain, TypeURL, TypeMD5, TypeSHA1, TypeSHA256}
