@@ -53,7 +53,15 @@ type Options struct {
 	Now func() time.Time
 	// OnQuery, when set, is called before each query runs.
 	OnQuery func(i, n int, q Query)
+	// QueryTimeout, when positive, bounds each query (with its
+	// exclusion variants): a query that runs longer fails with
+	// ErrQueryTimeout and the hunt goes on with the next one.
+	QueryTimeout time.Duration
 }
+
+// ErrQueryTimeout is the failure of a query that ran past
+// Options.QueryTimeout.
+var ErrQueryTimeout = errors.New("query timed out")
 
 // QueryError is the failure of one query.
 type QueryError struct {
@@ -87,7 +95,7 @@ func Run(ctx context.Context, spec *Spec, be Backend, opts Options) (*Result, er
 		if opts.OnQuery != nil {
 			opts.OnQuery(i, len(spec.Queries), q)
 		}
-		err := runQuery(ctx, be, q, opts.Window, b, sc)
+		err := runQueryBounded(ctx, be, q, opts, b, sc)
 		if err == nil {
 			continue
 		}
@@ -110,6 +118,22 @@ func Run(ctx context.Context, spec *Spec, be Backend, opts Options) (*Result, er
 		return res, ctx.Err()
 	}
 	return res, errors.Join(errs...)
+}
+
+// runQueryBounded runs q under opts.QueryTimeout. A query that times out
+// is reported as such, not as an interruption of the hunt.
+func runQueryBounded(ctx context.Context, be Backend, q Query, opts Options, b *Builder, sc *scenarioTally) error {
+	if opts.QueryTimeout <= 0 {
+		return runQuery(ctx, be, q, opts.Window, b, sc)
+	}
+	qctx, cancel := context.WithTimeoutCause(ctx, opts.QueryTimeout, ErrQueryTimeout)
+	defer cancel()
+	err := runQuery(qctx, be, q, opts.Window, b, sc)
+	if err != nil && ctx.Err() == nil && context.Cause(qctx) == ErrQueryTimeout {
+		err = fmt.Errorf("%w after %v", ErrQueryTimeout, opts.QueryTimeout)
+		b.res.Queries[len(b.res.Queries)-1].Error = err.Error()
+	}
+	return err
 }
 
 func runQuery(ctx context.Context, be Backend, q Query, w Window, b *Builder, sc *scenarioTally) error {

@@ -50,6 +50,20 @@ func (f *fakeBackend) Run(ctx context.Context, q Query, text string, w Window) (
 	return &Output{Batch: out}, nil
 }
 
+// slowBackend blocks the query named slow until its context ends.
+type slowBackend struct {
+	fakeBackend
+	slow string
+}
+
+func (s *slowBackend) Run(ctx context.Context, q Query, text string, w Window) (*Output, error) {
+	if q.Name == s.slow {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return s.fakeBackend.Run(ctx, q, text, w)
+}
+
 func dt(s string) types.Value {
 	t, err := types.ParseDateTime(s)
 	if err != nil {
@@ -213,6 +227,19 @@ func TestRunErrors(t *testing.T) {
 		res, err := Run(context.Background(), spec, be, Options{})
 		if !errors.Is(err, ErrQuery) || len(res.Queries) != 3 || res.Totals.FailedQueries != 1 {
 			t.Fatalf("err %v, queries %d, totals %+v", err, len(res.Queries), res.Totals)
+		}
+	})
+	t.Run("query timeout continues", func(t *testing.T) {
+		be := &slowBackend{fakeBackend: fakeBackend{rows: netBatch()}, slow: "second"}
+		res, err := Run(context.Background(), spec, be, Options{QueryTimeout: 20 * time.Millisecond})
+		if !errors.Is(err, ErrQueryTimeout) || res.Interrupted || len(res.Queries) != 3 {
+			t.Fatalf("err %v, interrupted %v, queries %d", err, res.Interrupted, len(res.Queries))
+		}
+		if q := res.Queries[1]; q.Error != "query timed out after 20ms" {
+			t.Errorf("second query error %q", q.Error)
+		}
+		if res.Queries[0].Error != "" || res.Queries[2].Error != "" {
+			t.Errorf("other queries failed: %q, %q", res.Queries[0].Error, res.Queries[2].Error)
 		}
 	})
 	t.Run("cancel", func(t *testing.T) {

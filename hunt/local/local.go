@@ -27,6 +27,7 @@ type Backend struct {
 	cat     *countingCatalog
 	now     time.Time
 	maxRows int
+	maxMem  int64
 	elapsed atomic.Int64
 }
 
@@ -39,11 +40,15 @@ type Options struct {
 	Now time.Time
 	// MaxRows caps the rows of each query result (0: unlimited).
 	MaxRows int
+	// MaxMemory caps the memory each query holds, in bytes (joins,
+	// summarize, sort, ...; 0: unlimited). A query over the cap fails
+	// with exec.ErrMemoryLimit and the hunt goes on.
+	MaxMemory int64
 }
 
 // New returns a backend over cat.
 func New(cat types.Catalog, opts Options) *Backend {
-	return &Backend{name: opts.Name, cat: newCountingCatalog(cat), now: opts.Now, maxRows: opts.MaxRows}
+	return &Backend{name: opts.Name, cat: newCountingCatalog(cat), now: opts.Now, maxRows: opts.MaxRows, maxMem: opts.MaxMemory}
 }
 
 // Name implements hunt.Backend.
@@ -57,7 +62,7 @@ func (b *Backend) Run(ctx context.Context, q hunt.Query, text string, w hunt.Win
 	if file == "" {
 		file = q.Name
 	}
-	opts := exec.Options{Catalog: b.cat, Now: b.now, From: w.From, To: w.To, MaxRows: b.maxRows}
+	opts := exec.Options{Catalog: b.cat, Now: b.now, From: w.From, To: w.To, MaxRows: b.maxRows, MaxMemory: b.maxMem}
 	res, err := exec.RunString(ctx, file, text, opts)
 	if err != nil {
 		return nil, classify(ctx, err, file, text)

@@ -53,6 +53,8 @@ type huntOptions struct {
 	evidence       int
 	rows           int
 	maxHits        int
+	maxMemory      string
+	queryTimeout   time.Duration
 	flavour        string
 }
 
@@ -133,6 +135,8 @@ Exit codes:
 	f.IntVar(&o.evidence, "evidence", hunt.DefaultEvidencePerIOC, "evidence rows kept per IOC")
 	f.IntVar(&o.rows, "rows", hunt.DefaultRowsPerQuery, "rows kept per query")
 	f.IntVar(&o.maxHits, "max-hits", 1_000_000, "local: stop reading a query's result after this many rows (reported as a warning; 0: no limit)")
+	f.StringVar(&o.maxMemory, "max-memory", "", "local: cap on the memory each query holds (joins, summarize, sort...; e.g. 2GB); a query over it fails and the hunt goes on")
+	f.DurationVar(&o.queryTimeout, "query-timeout", 0, "stop any one query after this long (e.g. 10m); it is reported as failed and the hunt goes on")
 	f.StringVar(&o.flavour, "flavour", "", `local schema flavour: "" (Sentinel) or "defenderxdr"`)
 	return cmd
 }
@@ -140,6 +144,12 @@ Exit codes:
 func runHunt(ctx context.Context, env Env, dir string, o *huntOptions) error {
 	if !validFormat(o.format, report.Formats...) {
 		return exitf(ExitBadInput, "unknown --format %q (want one of %s)", o.format, strings.Join(report.Formats, ", "))
+	}
+	if _, err := parseBytes(o.maxMemory); err != nil {
+		return withCode(ExitBadInput, fmt.Errorf("--max-memory: %w", err))
+	}
+	if o.queryTimeout < 0 {
+		return exitf(ExitBadInput, "--query-timeout %v: want a positive duration", o.queryTimeout)
 	}
 	now := env.now().UTC()
 	win, span, err := huntWindow(o, now)
@@ -164,7 +174,7 @@ func runHunt(ctx context.Context, env Env, dir string, o *huntOptions) error {
 	prog := newHuntProgress(env, o.quiet, lb, len(spec.Queries))
 	res, runErr := hunt.Run(ctx, spec, be, hunt.Options{
 		Window: win, Limits: hunt.Limits{EvidencePerIOC: o.evidence, RowsPerQuery: o.rows},
-		Now: env.Now, OnQuery: prog.onQuery,
+		Now: env.Now, OnQuery: prog.onQuery, QueryTimeout: o.queryTimeout,
 	})
 	prog.stop()
 	if err := huntWrite(env, o, res); err != nil {
@@ -296,7 +306,8 @@ func huntLocal(o *huntOptions, dir string, now time.Time, w hunt.Window) (hunt.B
 	if !w.To.IsZero() {
 		qnow = w.To // ago(lookback) then ends where the window ends
 	}
-	lb := local.New(cat, local.Options{Name: "local logs " + strings.Join(dirs, ", "), Now: qnow, MaxRows: o.maxHits})
+	maxMem, _ := parseBytes(o.maxMemory) // checked in runHunt
+	lb := local.New(cat, local.Options{Name: "local logs " + strings.Join(dirs, ", "), Now: qnow, MaxRows: o.maxHits, MaxMemory: maxMem})
 	return lb, lb, nil
 }
 

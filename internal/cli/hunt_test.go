@@ -200,6 +200,21 @@ func TestHuntMaxHits(t *testing.T) {
 	}
 }
 
+// TestHuntMaxMemory: a query over --max-memory fails with the limit named,
+// the others still run, and the exit code says queries failed.
+func TestHuntMaxMemory(t *testing.T) {
+	code, out, errs := runHuntCLI(t, huntExample, "--max-memory", "1KB", "--quiet")
+	if code != ExitBackend || !strings.Contains(errs, "query memory limit exceeded") || !strings.Contains(out, "2 queries FAILED") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := runHuntCLI(t, huntExample, "--max-memory", "lots"); code != ExitBadInput || !strings.Contains(errs, "--max-memory") {
+		t.Errorf("bad value: exit %d, %s", code, errs)
+	}
+	if code, out, _ := runHuntCLI(t, huntExample, "--max-memory", "1GB", "--query-timeout", "10m", "--quiet"); code != ExitOK || strings.Contains(out, "FAILED") {
+		t.Errorf("generous limits: exit %d\n%s", code, out)
+	}
+}
+
 func TestHuntHTMLFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.html")
 	code, out, errs := runHuntCLI(t, huntExample, "--format", "html", "-o", path, "--quiet")
