@@ -162,7 +162,7 @@ func graphParsePrint(text string, base int) ([]syntax.Expr, error) {
 		return nil, err
 	}
 	pr, ok := printOp(q)
-	if !ok {
+	if !ok || len(pr.Cols) == 0 { // "project ;" parses as an empty print
 		return nil, errAt(syntax.Span{Start: base, End: base + len(text)}, "expected scalar expressions")
 	}
 	return pr.Cols, nil
