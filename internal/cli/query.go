@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +14,7 @@ import (
 	"github.com/huntpack/huntpack/internal/output"
 	"github.com/huntpack/huntpack/kql/exec"
 	"github.com/huntpack/huntpack/kql/syntax"
+	"github.com/huntpack/huntpack/kql/types"
 	"github.com/huntpack/huntpack/logs"
 )
 
@@ -44,7 +46,11 @@ schemas; other tables get inferred types.
 
 Errors in the query are printed as file:line:col with the source line and a caret,
 and exit with code 2. Malformed data rows are reported with file and line and
-counted; --strict makes the first one fatal.`,
+counted; --strict makes the first one fatal.
+
+With --format csv, json or jsonl, rows are written while the query produces them
+(a large summarize is never held whole); a query that fails part-way leaves the
+rows written so far and exits non-zero. --format table needs every row first.`,
 		Example: `  huntpack query --logs examples/remcos/logs -f examples/remcos/queries/03_DnsEvents_domains.kql
   huntpack query --logs ./exports --format csv 'CommonSecurityLog | where DestinationPort == 8080 | take 5'`,
 		Args: cobra.MaximumNArgs(1),
@@ -98,7 +104,11 @@ func runQuery(ctx context.Context, env Env, o queryOptions, args []string) error
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
 		defer cancel()
 	}
-	res, err := exec.Run(ctx, q, exec.Options{Catalog: cat, Now: env.now(), MaxRows: o.maxRows, MaxMemory: limit})
+	opts := exec.Options{Catalog: cat, Now: env.now(), MaxRows: o.maxRows, MaxMemory: limit}
+	if o.format != "table" {
+		return streamQuery(ctx, env, q, opts, o.format, file, src)
+	}
+	res, err := exec.Run(ctx, q, opts)
 	if err != nil {
 		printWarnings(env, res)
 		return reportRunError(ctx, env, file, src, err)
@@ -113,6 +123,83 @@ func runQuery(ctx context.Context, env Env, o queryOptions, args []string) error
 	printWarnings(env, res)
 	return nil
 }
+
+// streamQuery runs q writing its rows to stdout as the engine produces
+// them (csv, json, jsonl): the result is never held whole. A failed write
+// stops the query and exits 3; a query that fails after some rows were
+// written leaves them written (the error goes to stderr and the exit code
+// says it failed).
+func streamQuery(ctx context.Context, env Env, q *syntax.Query, opts exec.Options, format, file, src string) error {
+	st, err := output.NewStream(env.Stdout, format)
+	if err != nil {
+		return withCode(ExitBadInput, err)
+	}
+	sink := &agSink{s: st}
+	res, err := exec.RunTo(ctx, q, opts, sink)
+	if err == nil {
+		err = sink.keep(st.Close())
+	}
+	if sink.err != nil {
+		printWarnings(env, res)
+		return withCode(ExitBackend, sink.err)
+	}
+	if err != nil {
+		printWarnings(env, res)
+		return reportRunError(ctx, env, file, src, err)
+	}
+	printWarnings(env, res)
+	return nil
+}
+
+// agSink hands the engine's result batches to an output.Stream and
+// remembers the first write error. For CSV and JSON lines batches are
+// formatted by the goroutines that produce them, and only written in turn.
+type agSink struct {
+	s   *output.Stream
+	mu  sync.Mutex
+	err error
+}
+
+var agBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+func (a *agSink) keep(err error) error {
+	if err != nil {
+		a.mu.Lock()
+		if a.err == nil {
+			a.err = err
+		}
+		a.mu.Unlock()
+	}
+	return err
+}
+
+func (a *agSink) ConcurrentBatches() bool { return a.s.Concurrent() }
+
+func (a *agSink) BeginTable(t exec.TableInfo) error {
+	return a.keep(a.s.BeginTable(t.Name, t.Schema, t.Index, t.Count))
+}
+
+func (a *agSink) Batch(b *types.Batch) error {
+	if !a.s.Concurrent() {
+		return a.keep(a.s.Batch(b))
+	}
+	bp := agBufs.Get().(*[]byte)
+	defer agBufs.Put(bp)
+	buf, err := a.s.FormatBatch((*bp)[:0], b)
+	*bp = buf
+	if err != nil {
+		return a.keep(err)
+	}
+	a.mu.Lock()
+	err = a.s.WriteFormatted(buf)
+	if err != nil && a.err == nil {
+		a.err = err
+	}
+	a.mu.Unlock()
+	return err
+}
+
+func (a *agSink) EndTable() error { return a.keep(a.s.EndTable()) }
 
 // maxPrintedWarnings bounds the malformed-row lines printed to stderr; the
 // count always covers all of them.

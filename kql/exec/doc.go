@@ -13,6 +13,11 @@
 // MaxRows, skipped union isfuzzy legs) and Stats (reader counters and
 // warnings).
 //
+// RunTo(ctx, q, opts, sink) runs like Run but hands the rows to a Sink
+// (BeginTable, Batch, EndTable) while the last operator produces them, so
+// a large result (a summarize with millions of groups) is never held; a
+// ConcurrentSink may format batches from several goroutines at once.
+//
 // Errors:
 //   - planning errors (unknown table or column with a "did you mean"
 //     suggestion, type errors, unsupported constructs, bad arguments) are
