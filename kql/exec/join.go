@@ -148,6 +148,7 @@ func (p *planner) join(o *syntax.JoinOp, in node, sc *scope) (node, error) {
 	default:
 		out = joinSchema(ls, rs)
 	}
+	p.agJoinPrefilter(kind, keys, in, right)
 	j := &joinRun{kind: kind, keys: keys, left: in, right: right, out: out, label: p.opLabel("join", o.Loc)}
 	return &funcNode{s: out, f: j.run}, nil
 }
@@ -188,6 +189,7 @@ func (p *planner) lookup(o *syntax.LookupOp, in node, sc *scope) (node, error) {
 		}
 	}
 	out := joinSchema(ls, rkeep)
+	p.agJoinPrefilter(kind, keys, in, right)
 	j := &joinRun{kind: kind, keys: keys, left: in, right: right, out: joinSchema(ls, rs), label: p.opLabel("lookup", o.Loc)}
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
 		return j.run(rt, func(b *types.Batch) error {

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
-	"sync"
 	"unsafe"
 
 	"github.com/huntpack/huntpack/kql/funcs"
@@ -27,11 +26,19 @@ const tgPageBits = 16
 type tgPages[T any] struct {
 	pages [][]T
 	n     int
+	mem   *agMem // pages come from here (only for pointer-free T), else make
 }
 
 func (p *tgPages[T]) add(v T) {
 	if p.n>>tgPageBits == len(p.pages) {
-		p.pages = append(p.pages, make([]T, 1<<tgPageBits))
+		var page []T
+		if p.mem != nil {
+			var z T
+			page = agSlice[T](p.mem.bytes(int(unsafe.Sizeof(z))<<tgPageBits), 1<<tgPageBits)
+		} else {
+			page = make([]T, 1<<tgPageBits)
+		}
+		p.pages = append(p.pages, page)
 	}
 	p.pages[p.n>>tgPageBits][p.n&(1<<tgPageBits-1)] = v
 	p.n++
@@ -44,6 +51,7 @@ func (p *tgPages[T]) at(i int) *T { return &p.pages[i>>tgPageBits][i&(1<<tgPageB
 type tgArena struct {
 	chunks [][]byte
 	bytes  int64
+	mem    *agMem // chunks come from here, else make
 }
 
 const tgChunk = 1 << 20
@@ -51,7 +59,13 @@ const tgChunk = 1 << 20
 func (a *tgArena) add(s string) uint64 {
 	need := binary.MaxVarintLen64 + len(s)
 	if len(a.chunks) == 0 || cap(a.chunks[len(a.chunks)-1])-len(a.chunks[len(a.chunks)-1]) < need {
-		a.chunks = append(a.chunks, make([]byte, 0, max(tgChunk, need)))
+		var c []byte
+		if a.mem != nil {
+			c = a.mem.bytes(max(tgChunk, need))[:0]
+		} else {
+			c = make([]byte, 0, max(tgChunk, need))
+		}
+		a.chunks = append(a.chunks, c)
 		a.bytes += int64(max(tgChunk, need))
 	}
 	ci := len(a.chunks) - 1
@@ -95,6 +109,7 @@ type tgTable struct {
 	generic bool                         // some call keeps accumulators
 	accs    tgPages[[]funcs.Accumulator] // per group, when generic
 	seed    maphash.Seed
+	mem     agMem // slots, number pages and key bytes (summarize_mem.go)
 }
 
 // typedGroups reports whether the grouper can run typed.
@@ -110,14 +125,17 @@ func (g *grouper) typedGroups() bool {
 	return true
 }
 
-func newTGTable(g *grouper) *tgTable {
-	t := &tgTable{g: g, seed: maphash.MakeSeed(), slots: make([]uint64, 1024), shift: 64 - 10}
+func newTGTable(g *grouper, seed maphash.Seed) *tgTable {
+	t := &tgTable{g: g, seed: seed, shift: 64 - 10}
+	t.slots = agSlice[uint64](t.mem.bytes(8*1024), 1024)
+	t.arena.mem = &t.mem
 	for _, k := range g.keys {
-		t.keys = append(t.keys, tgKey{str: k.t == types.String, t: k.t})
+		t.keys = append(t.keys, tgKey{str: k.t == types.String, t: k.t,
+			refs: tgPages[uint64]{mem: &t.mem}, ints: tgPages[int64]{mem: &t.mem}, nulls: tgPages[bool]{mem: &t.mem}})
 	}
 	for _, c := range g.calls {
 		if c.f.Name == "count" && len(c.args) == 0 {
-			t.counts = append(t.counts, &tgPages[int64]{})
+			t.counts = append(t.counts, &tgPages[int64]{mem: &t.mem})
 		} else {
 			t.counts = append(t.counts, nil)
 			t.generic = true
@@ -239,7 +257,7 @@ func (t *tgTable) add(cols []*types.Column, r int) int64 {
 // grow doubles the table. A group's home slot is the top bits of its
 // hash, which the slot's tag holds: no key is hashed again.
 func (t *tgTable) grow() {
-	slots := make([]uint64, 2*len(t.slots))
+	slots := agSlice[uint64](t.mem.bytes(16*len(t.slots)), 2*len(t.slots))
 	shift := t.shift - 1
 	mask := uint64(len(slots) - 1)
 	for _, s := range t.slots {
@@ -252,91 +270,32 @@ func (t *tgTable) grow() {
 		}
 		slots[i] = s
 	}
+	t.mem.release(agBytesOf(t.slots))
 	t.slots, t.shift = slots, shift
 }
 
-// runTyped is grouper.run for typed keys: it groups every row of in and
-// calls out with the group batch (keys, then aggregate outputs) in
-// chunks of types.BatchSize groups.
-func (g *grouper) runTyped(rt *runtime, in node, out func(*types.Batch) error) error {
-	t := newTGTable(g)
-	var mu sync.Mutex
-	var held int64
-	defer func() { rt.release(held) }()
-	var aggMem limAggCharge // growing aggregate state (make_set, ...)
-	defer aggMem.free(rt)
-	err := in.run(rt, func(b *types.Batch) error {
-		if err := rt.ctx.Err(); err != nil {
-			return err
-		}
-		keyCols := make([]*types.Column, len(g.keys))
-		for i, k := range g.keys {
-			keyCols[i] = k.eval(b)
-		}
-		argCols := make([][]*types.Column, len(g.calls))
-		for i, c := range g.calls {
-			if t.counts[i] != nil {
-				continue
-			}
-			for _, a := range c.args {
-				argCols[i] = append(argCols[i], a.eval(b))
-			}
-		}
-		hashes := make([]uint64, b.Len)
-		for r := range hashes {
-			hashes[r] = t.hashRow(keyCols, r)
-		}
-		argBufs := make([][]types.Value, len(argCols))
-		for i, cols := range argCols {
-			argBufs[i] = make([]types.Value, len(cols))
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		var grown int64
-		for r := 0; r < b.Len; r++ {
-			gi, added := t.find(keyCols, r, hashes[r])
-			grown += added
-			for _, cp := range t.counts {
-				if cp != nil {
-					*cp.at(gi)++
-				}
-			}
-			if !t.generic {
-				continue
-			}
-			accs := *t.accs.at(gi)
-			aggMem.touch(gi, accs)
-			for i, cols := range argCols {
-				if t.counts[i] != nil {
-					continue
-				}
-				args := argBufs[i]
-				for j, c := range cols {
-					args[j] = c.Value(r)
-				}
-				accs[i].Add(args)
-			}
-		}
-		if grown > 0 {
-			held += grown
-			if err := rt.reserve("summarize", grown); err != nil {
-				return err
-			}
-		}
-		if !t.generic {
-			return nil
-		}
-		return aggMem.flush(rt, "summarize", func(gi int) []funcs.Accumulator { return *t.accs.at(gi) })
-	})
-	if err != nil {
-		return err
+// dropSlots gives back the slot table (no more lookups).
+func (t *tgTable) dropSlots() {
+	t.mem.release(agBytesOf(t.slots))
+	t.slots = nil
+}
+
+// free gives back all the table's memory; the table is empty afterwards
+// (a use would fail on a nil slice, never read freed memory).
+func (t *tgTable) free() {
+	t.slots = nil
+	t.arena.chunks = nil
+	for i := range t.keys {
+		k := &t.keys[i]
+		k.refs.pages, k.ints.pages, k.nulls.pages = nil, nil, nil
 	}
-	for lo := 0; lo < t.n; lo += types.BatchSize {
-		if err := out(t.batch(lo, min(lo+types.BatchSize, t.n))); err != nil {
-			return err
+	for _, cp := range t.counts {
+		if cp != nil {
+			cp.pages = nil
 		}
 	}
-	return nil
+	t.n = 0
+	t.mem.releaseAll()
 }
 
 // batch builds the group batch of groups lo..hi-1.
@@ -348,9 +307,21 @@ func (t *tgTable) batch(lo, hi int) *types.Batch {
 		k := &t.keys[i]
 		c := &types.Column{Type: g.post[i].Type}
 		if k.str {
+			// copied out of the arena, which is freed after emission
+			size := 0
+			for j := 0; j < n; j++ {
+				size += len(t.arena.get(*k.refs.at(lo + j)))
+			}
+			buf := make([]byte, 0, size)
 			c.Strs = make([]string, n)
 			for j := range c.Strs {
-				c.Strs[j] = t.arena.get(*k.refs.at(lo + j))
+				s := t.arena.get(*k.refs.at(lo + j))
+				if s == "" {
+					continue
+				}
+				start := len(buf)
+				buf = append(buf, s...)
+				c.Strs[j] = unsafe.String(unsafe.SliceData(buf[start:]), len(s))
 			}
 		} else {
 			c.Ints = make([]int64, n)
