@@ -83,7 +83,13 @@ type Parser struct {
 	recLine  int64
 	recLines int
 	blank    bool
-	lax      bool // text followed a closing quote (not RFC 4180)
+	// splitASCII: the bytes the last splitEnds call looked at are ASCII.
+	splitASCII bool
+	// quoteAt is the offset in buf of the first double quote at or after
+	// pos (end: none before end); below pos when not known. One search
+	// covers all the quote-free lines before it.
+	quoteAt int
+	lax     bool // text followed a closing quote (not RFC 4180)
 
 	// Comma is the field separator (default ',').
 	Comma byte
@@ -91,7 +97,7 @@ type Parser struct {
 
 // NewParser returns a parser reading r.
 func NewParser(r io.Reader) *Parser {
-	return &Parser{r: r, Comma: ','}
+	return &Parser{r: r, Comma: ',', quoteAt: -1}
 }
 
 // Line returns the number of lines consumed so far.
@@ -154,7 +160,7 @@ func (p *Parser) record() (_ [][]byte, start int64, _ error, rejected bool) {
 			nl = len(data)
 		}
 		line := data[:nl]
-		if bytes.IndexByte(line, '"') >= 0 {
+		if p.quoteBefore(p.pos + nl) {
 			used, st := p.parseFields(data, p.eof)
 			switch st {
 			case stMore:
@@ -242,32 +248,40 @@ func (p *Parser) splitEnds(line []byte, at, n int) int {
 	}
 	// Fields are short (an IP address, a port): a word-at-a-time search
 	// (all separators of 8 bytes at once) beats a call to bytes.IndexByte
-	// per field.
+	// per field. The words are also ORed together: p.splitASCII says
+	// whether the bytes this call looked at are all ASCII.
 	const lo7 = 0x7f7f7f7f7f7f7f7f
 	comma := p.Comma
 	pat := uint64(comma) * 0x0101010101010101
+	var seen uint64
 	i := at
 	for ; i+8 <= len(line); i += 8 {
-		w := binary.LittleEndian.Uint64(line[i:]) ^ pat
+		x := binary.LittleEndian.Uint64(line[i:])
+		seen |= x
+		w := x ^ pat
 		// High bit set exactly in the bytes of w that are zero.
 		m := ^((w&lo7 + lo7) | w | lo7)
 		for m != 0 {
 			k := i + bits.TrailingZeros64(m)>>3
 			p.ends = append(p.ends, k)
 			if n >= 0 && len(p.ends) >= n {
+				p.splitASCII = seen&^lo7 == 0
 				return k + 1
 			}
 			m &= m - 1
 		}
 	}
 	for ; i < len(line); i++ {
+		seen |= uint64(line[i])
 		if line[i] == comma {
 			p.ends = append(p.ends, i)
 			if n >= 0 && len(p.ends) >= n {
+				p.splitASCII = seen&^lo7 == 0
 				return i + 1
 			}
 		}
 	}
+	p.splitASCII = seen&^lo7 == 0
 	p.ends = append(p.ends, len(line))
 	return -1
 }
@@ -281,17 +295,29 @@ func (p *Parser) countEnds(line []byte, at int) int {
 }
 
 // countByte counts c in b: word at a time for the short rests of lines
-// (no call setup), bytes.Count (vectorised) for long ones.
+// (no call setup), bytes.Count (vectorised) for long ones. The last bytes
+// are read as one word, masked, when b's capacity extends past them (b is
+// a line in the read buffer): no byte loop.
 func countByte(b []byte, c byte) int {
 	if len(b) > 64 {
 		return bytes.Count(b, []byte{c})
 	}
-	const lo7 = 0x7f7f7f7f7f7f7f7f
+	const (
+		lo7 = 0x7f7f7f7f7f7f7f7f
+		hi  = 0x8080808080808080
+	)
 	pat := uint64(c) * 0x0101010101010101
 	n := 0
 	for ; len(b) >= 8; b = b[8:] {
 		w := binary.LittleEndian.Uint64(b) ^ pat
 		n += bits.OnesCount64(^((w&lo7 + lo7) | w | lo7))
+	}
+	if len(b) == 0 {
+		return n
+	}
+	if cap(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b[:8]) ^ pat
+		return n + bits.OnesCount64(^((w&lo7+lo7)|w|lo7)&(hi>>(64-8*uint(len(b)))))
 	}
 	for _, x := range b {
 		if x == c {
@@ -313,7 +339,8 @@ func (p *Parser) keepEnds(line []byte) bool {
 			p.filtBuf[j] = line[from:p.ends[i]:p.ends[i]]
 		}
 	}
-	return p.keepChecked()
+	// The filter fields lie in the part of the line splitEnds read.
+	return p.keepChecked(p.splitASCII)
 }
 
 // keepFields runs the pre-filter on parsed fields (a prefix of the
@@ -326,15 +353,18 @@ func (p *Parser) keepFields(out [][]byte) bool {
 			p.filtBuf[j] = nil
 		}
 	}
-	return p.keepChecked()
+	return p.keepChecked(false)
 }
 
 // keepChecked calls the pre-filter on p.filtBuf. A record whose filter
 // fields are not valid UTF-8 is kept: the filter must see the cleaned
-// text, which finish makes.
-func (p *Parser) keepChecked() bool {
+// text, which finish makes. isASCII says the fields are known to be ASCII.
+func (p *Parser) keepChecked(isASCII bool) bool {
 	if p.keep(p.filtBuf) {
 		return true
+	}
+	if isASCII {
+		return false
 	}
 	for _, f := range p.filtBuf {
 		if !ascii(f) && !utf8.Valid(f) {
@@ -574,9 +604,22 @@ func (p *Parser) skipLine() {
 	}
 }
 
+// quoteBefore reports whether buf[pos:end] holds a double quote before
+// offset end.
+func (p *Parser) quoteBefore(end int) bool {
+	if p.quoteAt < p.pos {
+		p.quoteAt = p.end
+		if k := bytes.IndexByte(p.buf[p.pos:p.end], '"'); k >= 0 {
+			p.quoteAt = p.pos + k
+		}
+	}
+	return p.quoteAt < end
+}
+
 // resync makes the next Read start on the line after the first line of
 // the last record (its first line is skipped).
 func (p *Parser) resync() {
+	p.quoteAt = -1
 	p.pos = p.recStart
 	p.skipLine()
 	p.line = p.recLine
@@ -585,6 +628,7 @@ func (p *Parser) resync() {
 // fill reads more bytes, moving unread ones to the front and growing the
 // buffer when it is full.
 func (p *Parser) fill() {
+	p.quoteAt = -1 // the bytes move, and more come
 	if p.pos > 0 {
 		p.end = copy(p.buf, p.buf[p.pos:p.end])
 		p.pos = 0
