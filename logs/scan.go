@@ -9,6 +9,7 @@ import (
 
 	"github.com/huntpack/huntpack/kql/types"
 	"github.com/huntpack/huntpack/logs/input"
+	"github.com/huntpack/huntpack/logs/jsonl"
 	"github.com/huntpack/huntpack/logs/record"
 )
 
@@ -39,6 +40,10 @@ type work struct {
 	f     *File
 	rng   *input.Range
 	first bool // the file's first (or only) part
+	// lines is set when rng's lines are numbered from 1 (JSON lines cut
+	// without counting lines): warnings are renumbered with lines.base(part).
+	lines *jxLineIndex
+	part  int
 }
 
 // workItems lists the files, large splittable ones cut into ranges.
@@ -47,6 +52,14 @@ func (t *Table) workItems(workers int) ([]work, error) {
 	for _, f := range t.files {
 		if !f.splittable() {
 			out = append(out, work{f: f, first: true})
+			continue
+		}
+		if f.Format == FormatJSON && !t.strict {
+			items, err := jxLineItems(f, workers)
+			if err != nil {
+				return nil, fmt.Errorf("table %s: %w", t.name, err)
+			}
+			out = append(out, items...)
 			continue
 		}
 		rs, err := f.ranges(workers * 2)
@@ -125,6 +138,9 @@ func (t *Table) scanPart(ctx context.Context, w work, opts types.ScanOptions, em
 		return fmt.Errorf("table %s: %w", t.name, err)
 	}
 	defer src.Close()
+	if js, ok := src.(*jsonl.Source); ok && w.lines != nil {
+		js.ShareUnknownKeys(w.lines.unknown)
+	}
 	plan, err := record.NewPlan(t.schema, src.Columns(), opts)
 	if err != nil {
 		return fmt.Errorf("table %s: %s: %w", t.name, f.Path, err)
@@ -143,7 +159,17 @@ func (t *Table) scanPart(ctx context.Context, w work, opts types.ScanOptions, em
 			return fmt.Errorf("table %s: %s: %w", t.name, f.Path, err)
 		}
 	}
-	sink := record.NewSink(plan, record.SinkOptions{File: f.Path, Strict: t.strict, Stats: opts.Stats, Emit: emit})
+	sinkStats := opts.Stats
+	if w.lines != nil && opts.Stats != nil {
+		// Line numbers are relative to the range: the warnings are kept
+		// here and renumbered when the part is done; the counts are
+		// passed on with every batch (for live progress) and at the end.
+		fw := &jxForwarder{idx: w.lines, part: w.part, local: &types.ScanStats{}, to: opts.Stats}
+		sinkStats = fw.local
+		defer fw.done()
+		emit = fw.wrap(emit)
+	}
+	sink := record.NewSink(plan, record.SinkOptions{File: f.Path, Strict: t.strict, Stats: sinkStats, Emit: emit})
 	for _, p := range f.problems {
 		if !w.first {
 			break // reported once, with the first part

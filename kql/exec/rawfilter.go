@@ -17,6 +17,7 @@ type rawNode struct {
 	col      string
 	test     func(s string) bool
 	position int
+	set      *iocSet // the set test is set.has of, if it is one (compiled inline)
 }
 
 // rawFilter derives a conservative pre-filter from a where predicate on
@@ -50,6 +51,9 @@ func (p *planner) rawFilter(pred syntax.Expr, full types.Schema, sc *scope) *typ
 }
 
 func compileRaw(n *rawNode) func(fields [][]byte) bool {
+	if f := jxCompileSets(n); f != nil {
+		return f
+	}
 	if n.test != nil {
 		i, test := n.position, n.test
 		return func(fields [][]byte) bool { return test(bytesString(fields[i])) }
@@ -180,7 +184,7 @@ func (p *planner) rawSetNode(x *syntax.InExpr, col string, sc *scope) *rawNode {
 		return nil
 	}
 	if set := p.iocSetOf(konsts, x.Op == syntax.OpInCi); set != nil {
-		return &rawNode{col: col, test: set.has}
+		return &rawNode{col: col, test: set.has, set: set}
 	}
 	return nil
 }
@@ -354,14 +358,25 @@ type iocSet struct {
 	fold bool
 	ips  ipv4Set
 	strs map[string]struct{}
+	// sieve answers most probes of a set of fewer than ipv4NetsFrom
+	// addresses and no other strings;
+	// nil otherwise (rawfilter_sieve.go).
+	sieve *jxSieve
 }
 
 func newIOCSet(strs []string, fold bool) *iocSet {
 	s := &iocSet{fold: fold}
 	s.ips.init(len(strs))
+	var sieve *jxSieve
+	if len(strs) < ipv4NetsFrom {
+		sieve = jxSieveFor(len(strs))
+	}
 	for _, x := range strs {
 		if ip, ok := parseIPv4(x); ok {
 			s.ips.add(ip)
+			if sieve != nil {
+				sieve.add(x)
+			}
 			continue
 		}
 		if s.strs == nil {
@@ -372,6 +387,11 @@ func newIOCSet(strs []string, fold bool) *iocSet {
 		}
 		s.strs[x] = struct{}{}
 	}
+	if s.strs == nil && s.ips.nets == nil {
+		// (Large sets have their prefix bitmaps, whose /16 part stays
+		// in L1; a sieve for them would not.)
+		s.sieve = sieve
+	}
 	return s
 }
 
@@ -379,6 +399,9 @@ func newIOCSet(strs []string, fold bool) *iocSet {
 // string of the set only if that string is the same address, so it is
 // only looked up among the addresses.
 func (s *iocSet) has(x string) bool {
+	if s.sieve != nil && !s.sieve.mayHave(x) {
+		return false // not the text of an address of the set, and no other strings
+	}
 	if ip, ok := parseIPv4(x); ok {
 		return s.ips.has(ip)
 	}

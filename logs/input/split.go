@@ -135,3 +135,88 @@ func (w *walker) toRecordEnd() error {
 	}
 	return nil
 }
+
+// SplitLines cuts path (uncompressed text whose records are single lines,
+// as JSON lines) into about n ranges of whole lines without reading it
+// through: a short read at each cut finds the next line end. FirstLine
+// is 0 (not counted); LineBases counts the lines before the ranges when
+// a caller needs line numbers.
+func SplitLines(path string, n int) ([]Range, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	n = max(n, 1)
+	step := size / int64(n)
+	var out []Range
+	var buf []byte
+	prev := int64(0)
+	for k := 1; k < n && step > 0; k++ {
+		target := step * int64(k)
+		if target <= prev {
+			continue
+		}
+		end, err := lineEndFrom(f, target, size, &buf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if end >= size {
+			break
+		}
+		out = append(out, Range{Offset: prev, Length: end - prev})
+		prev = end
+	}
+	return append(out, Range{Offset: prev, Length: size - prev}), nil
+}
+
+// lineEndFrom returns the offset just past the first line break at or
+// after pos, or size when there is none.
+func lineEndFrom(r io.ReaderAt, pos, size int64, buf *[]byte) (int64, error) {
+	if *buf == nil {
+		*buf = make([]byte, 64<<10)
+	}
+	for pos < size {
+		n := int(min(int64(len(*buf)), size-pos))
+		k, err := r.ReadAt((*buf)[:n], pos)
+		if i := bytes.IndexByte((*buf)[:k], '\n'); i >= 0 {
+			return pos + int64(i) + 1, nil
+		}
+		if k == 0 && err != nil {
+			return 0, err
+		}
+		pos += int64(k)
+	}
+	return size, nil
+}
+
+// LineBases returns, for each offset of path (in ascending order), the
+// number of line breaks before it, in one pass over the file.
+func LineBases(path string, offsets []int64) ([]int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	w := &walker{r: f, size: st.Size()}
+	out := make([]int64, len(offsets))
+	for i, off := range offsets {
+		if off < w.pos {
+			return nil, fmt.Errorf("%s: offsets not in ascending order", path)
+		}
+		if err := w.advance(min(off, w.size)); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out[i] = w.lines
+	}
+	return out, nil
+}

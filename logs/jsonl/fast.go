@@ -34,6 +34,10 @@ import (
 // Measured (bench/README.md method, net hunt, 10M rows, 3.1 GB JSONL,
 // 10,000 IOCs, 2 shared cores): 6.9 s before, 1.3 s after; per row about
 // 240 ns of CPU, half of it here, a quarter in the IOC set lookups.
+// Session 3 (jxmask.go): plain lines (no escapes, control or non-ASCII
+// bytes; found by a SIMD pass over each read block) are walked by
+// jxWalkPlain, which finds string ends from the block's quote bits:
+// about 150 ns of CPU per row for the whole hunt.
 
 // fastPath is a Source's fast path state.
 type fastPath struct {
@@ -54,6 +58,9 @@ type fastPath struct {
 
 	// Key order: pat[k] is the k-th key of the last object walked.
 	pat []keyPat
+
+	// Quote masks of the line being walked (jxmask.go).
+	q []uint64
 }
 
 // span locates a value: b[start:end] of the line, or of the scanner's
@@ -160,6 +167,9 @@ func (s *Source) fastInit() {
 	for i := range p.use {
 		p.use[i] = s.need == nil || i >= len(s.need) || s.need[i]
 	}
+	for k := range p.pat {
+		p.pat[k].use = p.uses(p.pat[k].col)
+	}
 	p.ready = true
 }
 
@@ -191,6 +201,20 @@ func (s *Source) fastWalk(b []byte) bool {
 	i := skipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
+	}
+	// A plain line's strings end at the next quote (jxmask.go): the
+	// quote bits are the read block's (q[off] is b[0]), or the line's.
+	q, off, plain, ok := s.sp.lineMasks(b)
+	if !ok && !jxNoMasks {
+		plain, q, off = jxLineMasks(b, &p.q), p.q, 0
+	}
+	if plain && i == 0 && s.jxWalkPlain(b, q, off) {
+		return true
+	}
+	if plain && i == 0 {
+		for i := range p.span {
+			p.span[i].start = -1
+		}
 	}
 	i = skipWS(b, i+1)
 	nonASCII := false
@@ -225,7 +249,11 @@ func (s *Source) fastWalk(b []byte) bool {
 			// skipped eight bytes at a time up to its first special byte,
 			// usually the closing quote.
 			j := -1
-			if i < len(b) && b[i] == '"' {
+			if i < len(b) && b[i] == '"' && plain {
+				if j = jxNextQuote(q, off+i+1) - off; j >= len(b) || j <= i {
+					j = -1
+				}
+			} else if i < len(b) && b[i] == '"' {
 				j = i + 1
 				for j+8 <= len(b) {
 					if m := special(binary.LittleEndian.Uint64(b[j:])); m != 0 {
@@ -293,11 +321,16 @@ type keyPat struct {
 	text                []byte
 	n                   int // len(text)
 	first, second, last uint64
-	col                 int // source column, -1 for a known unknown key
+	col                 int  // source column, -1 for a known unknown key
+	colon               bool // text ends with the colon
+	use                 bool // the column's value is taken (p.use[col])
 }
 
+// uses reports whether the values of source column col are taken.
+func (p *fastPath) uses(col int) bool { return col >= 0 && col < len(p.use) && p.use[col] }
+
 func newKeyPat(text []byte, col int) keyPat {
-	k := keyPat{text: text, n: len(text), col: col}
+	k := keyPat{text: text, n: len(text), col: col, colon: len(text) > 0 && text[len(text)-1] == ':'}
 	if n := len(text); n >= 8 {
 		k.first = binary.LittleEndian.Uint64(text)
 		k.last = binary.LittleEndian.Uint64(text[n-8:])
@@ -346,8 +379,10 @@ func (s *Source) learnKey(b []byte, i, k int) (col, next int, good bool) {
 	if k < len(p.pat) {
 		// Reuse the buffer: files that mix key orders learn often.
 		p.pat[k] = newKeyPat(append(p.pat[k].text[:0], b[i:end]...), col)
+		p.pat[k].use = p.uses(col)
 	} else if k == len(p.pat) {
 		p.pat = append(p.pat, newKeyPat(append([]byte(nil), b[i:end]...), col))
+		p.pat[k].use = p.uses(col)
 	}
 	return col, end, true
 }

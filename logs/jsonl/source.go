@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/huntpack/huntpack/logs/input"
 	"github.com/huntpack/huntpack/logs/record"
@@ -35,7 +36,40 @@ type Source struct {
 	pos  int
 
 	fast *fastPath // fast path and raw pre-filter (fast.go), made on first use
+
+	shared *UnknownKeys // keys reported by any range of the file, or nil
 }
+
+// UnknownKeys is the set of keys (not columns of the table) already
+// reported for a file, shared by the sources that read its byte ranges in
+// parallel, so each is reported once per file, as a whole-file scan does.
+// It is safe for concurrent use.
+type UnknownKeys struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// first records key and reports whether it was not recorded before (a nil
+// set records nothing and always says true).
+func (u *UnknownKeys) first(key string) bool {
+	if u == nil {
+		return true
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.seen[key] {
+		return false
+	}
+	if u.seen == nil {
+		u.seen = map[string]bool{}
+	}
+	u.seen[key] = true
+	return true
+}
+
+// ShareUnknownKeys makes the source report a key that is not a column only
+// when no other source sharing u has reported it.
+func (s *Source) ShareUnknownKeys(u *UnknownKeys) { s.shared = u }
 
 // Need implements record.Projector: values of other columns are not copied.
 func (s *Source) Need(need []bool) {
@@ -68,7 +102,11 @@ func Open(path string, o Options) (*Source, error) {
 
 // NewSource reads JSON records from r; closing the source closes r.
 func NewSource(r io.ReadCloser, o Options) *Source {
-	s := &Source{sp: NewSplitter(r), closer: r, grow: o.Grow, idx: map[string]int{}, unknown: map[string]bool{}}
+	return newSource(NewSplitter(r), r, o)
+}
+
+func newSource(sp *Splitter, r io.ReadCloser, o Options) *Source {
+	s := &Source{sp: sp, closer: r, grow: o.Grow, idx: map[string]int{}, unknown: map[string]bool{}}
 	s.sc.Flatten = o.Flatten
 	for _, c := range o.Columns {
 		s.addCol(c)
@@ -98,10 +136,18 @@ func OpenRange(path string, o Options, r input.Range) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := NewSource(struct {
+	rc := struct {
 		io.Reader
 		io.Closer
-	}{io.NewSectionReader(f, r.Offset, r.Length), f}, o)
+	}{io.NewSectionReader(f, r.Offset, r.Length), f}
+	if r.Offset > 0 {
+		// Inside the file: the range's first line is read as any line
+		// (jxMidSplitter), as the whole-file scan reads it.
+		s := newSource(jxMidSplitter(rc), rc, o)
+		s.sp.lines.SetLine(r.FirstLine - 1)
+		return s, nil
+	}
+	s := NewSource(rc, o)
 	if s.sp.array {
 		s.Close()
 		return nil, fmt.Errorf("%s: a JSON array cannot be read in ranges", path)
@@ -223,7 +269,9 @@ func (s *Source) member(key, val []byte, kind Kind) {
 		if !s.grow {
 			if !s.unknown[string(key)] {
 				s.unknown[string(key)] = true
-				if s.newKey == "" {
+				// (Recorded as reported even when this record reports
+				// another key: so does a whole-file scan.)
+				if s.shared.first(string(key)) && s.newKey == "" {
 					s.newKey = string(key)
 				}
 			}

@@ -26,6 +26,13 @@ type Splitter struct {
 	// buffered-line state (fastlines.go)
 	synced   bool
 	lastLine int64
+	blk      []byte // the buffered bytes lines are taken from
+	pos      int    // bytes of blk returned (not yet discarded)
+	bq       []uint64
+	bn       []uint64 // quote, line feed and special-byte masks of blk
+	bb       []uint64
+	last     []byte // the line returned last, at lastOff in blk
+	lastOff  int
 }
 
 // NewSplitter returns a splitter over r.
@@ -36,6 +43,59 @@ func NewSplitter(r io.Reader) *Splitter {
 	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
+	if !s.jxLookAhead() {
+		s.skipSpace()
+	}
+	if !s.array {
+		s.lines = input.NewLines(br)
+		s.lines.SetLine(s.line - 1) // blank lines skipped above
+	}
+	return s
+}
+
+// jxLookAhead looks at the white space before the first value without
+// reading it: after a '[' (an array) it consumes through the '[';
+// otherwise only the blank lines before the first line, so that line is
+// read whole, as every other line (a syntax error in it is placed at the
+// same byte as in a scan of part of the file that starts with it). It
+// returns false, having consumed nothing, when the white space does not
+// fit in the read buffer.
+func (s *Splitter) jxLookAhead() bool {
+	n, lineEnd := 0, 0
+	lines := s.line
+	for {
+		buf, err := s.r.Peek(n + 1)
+		if len(buf) <= n {
+			if err == bufio.ErrBufferFull {
+				return false
+			}
+			break // end of input (or an error the first read reports)
+		}
+		c := buf[n]
+		n++
+		switch c {
+		case '\n':
+			lines++
+			lineEnd = n
+			continue
+		case ' ', '\t', '\r':
+			continue
+		case '[':
+			s.array, s.line = true, lines
+			s.r.Discard(n)
+			return true
+		}
+		break
+	}
+	s.line = lines
+	s.r.Discard(lineEnd)
+	return true
+}
+
+// skipSpace consumes the white space before the first value (all of it,
+// when jxLookAhead could not look that far), noting an array.
+func (s *Splitter) skipSpace() {
+	br := s.r
 	for {
 		c, err := br.ReadByte()
 		if err != nil {
@@ -55,10 +115,17 @@ func NewSplitter(r io.Reader) *Splitter {
 		}
 		break
 	}
-	if !s.array {
-		s.lines = input.NewLines(br)
-		s.lines.SetLine(s.line - 1) // blank lines skipped above
-	}
+}
+
+// jxMidSplitter returns a JSON lines splitter over r that starts inside a
+// file at a line start: unlike NewSplitter it neither looks for a byte
+// order mark or a '[' nor skips the white space before the first line's
+// object, so that line reads (and its errors are placed) as in a scan of
+// the whole file.
+func jxMidSplitter(r io.Reader) *Splitter {
+	br := bufio.NewReaderSize(r, 256<<10)
+	s := &Splitter{r: br, line: 1, lines: input.NewLines(br)}
+	s.lines.SetLine(0)
 	return s
 }
 
