@@ -358,8 +358,9 @@ type iocSet struct {
 	fold bool
 	ips  ipv4Set
 	strs map[string]struct{}
-	// sieve answers most probes of a set of fewer than ipv4NetsFrom
-	// addresses and no other strings;
+	// sieve answers most probes of a set of addresses and no other
+	// strings (for a large set it is as big as the /24 bitmap, and
+	// spares the parse as well);
 	// nil otherwise (rawfilter_sieve.go).
 	sieve *jxSieve
 }
@@ -367,10 +368,7 @@ type iocSet struct {
 func newIOCSet(strs []string, fold bool) *iocSet {
 	s := &iocSet{fold: fold}
 	s.ips.init(len(strs))
-	var sieve *jxSieve
-	if len(strs) < ipv4NetsFrom {
-		sieve = jxSieveFor(len(strs))
-	}
+	sieve := jxSieveFor(len(strs))
 	for _, x := range strs {
 		if ip, ok := parseIPv4(x); ok {
 			s.ips.add(ip)
@@ -387,9 +385,7 @@ func newIOCSet(strs []string, fold bool) *iocSet {
 		}
 		s.strs[x] = struct{}{}
 	}
-	if s.strs == nil && s.ips.nets == nil {
-		// (Large sets have their prefix bitmaps, whose /16 part stays
-		// in L1; a sieve for them would not.)
+	if s.strs == nil {
 		s.sieve = sieve
 	}
 	return s

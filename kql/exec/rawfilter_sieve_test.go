@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestIOCSetSieve checks sets of addresses only (the ones with a sieve in
-// front) against plain string equality, for a small set, the net hunt's
+// TestIOCSetSieve checks sets of addresses only (all of them have a sieve
+// in front) against plain string equality, for a small set, the net hunt's
 // 10,000 and a set that also uses the /24 bitmap, with probes that hit,
 // miss, are near misses (one digit off, a leading zero, a suffix) or are
 // not addresses at all.
@@ -28,7 +28,7 @@ func TestIOCSetSieve(t *testing.T) {
 					want[e] = true
 				}
 				set := newIOCSet(elems, fold)
-				if (set.sieve == nil) != (n >= ipv4NetsFrom) {
+				if set.sieve == nil {
 					t.Fatalf("sieve %v for %d addresses", set.sieve != nil, n)
 				}
 				probes := []string{"", "1", "1.2.3", "0.0.0.0", "1.2.3.4", "255.255.255.255", "100.10.255.255x", "1.1.1.1.1.1.1.1"}
