@@ -251,9 +251,10 @@ plan_cases() {
 	local csv=$D/CommonSecurityLog.csv jsonl=$D/CommonSecurityLog.jsonl dns=$D/DnsEvents.csv
 	local nrows exp
 	nrows=$(mf "$D" net_rows)
+	# the net hunt in awk (also used by the scale section)
+	local awknet='NR == FNR { ioc[$1]; next } FNR > 1 && (($6 in ioc) || ($8 in ioc)) { print $1 "," $6 "," $8 "," $9 "," $4 "," $5 }'
 	if want net; then
 		exp=$(mf "$D" net_ip_hit_rows)
-		local awknet='NR == FNR { ioc[$1]; next } FNR > 1 && (($6 in ioc) || ($8 in ioc)) { print $1 "," $6 "," $8 "," $9 "," $4 "," $5 }'
 		local awkcsv='NR == FNR { ioc[$1]; next } ($6 in ioc) || ($8 in ioc)'
 		local awkjson='NR == FNR { ioc[$1]; next } { s = $0; sub(/.*"SourceIP":"/, "", s); sub(/".*/, "", s); d = $0; sub(/.*"DestinationIP":"/, "", d); sub(/".*/, "", d) } (s in ioc) || (d in ioc)'
 		local inp f b lines
