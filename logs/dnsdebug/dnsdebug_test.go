@@ -198,3 +198,55 @@ func readAll(t *testing.T, src record.Source) []map[string]string {
 		rows = append(rows, r)
 	}
 }
+
+// TestDetailsModeSkipped: with "Details" logging on, each PACKET line is
+// followed by a multi-line dump of the message. The rows come from the
+// PACKET lines; the dump lines are skipped without warnings (their
+// answers are not parsed).
+func TestDetailsModeSkipped(t *testing.T) {
+	log := "DNS Server log file creation at 5/21/2015 1:50:00 PM\r\n\r\n" +
+		"5/21/2015 1:51:18 PM 0D48 PACKET  00000000045FDBF0 UDP Snd 10.250.128.151  b94d R Q [8081   DR  NOERROR] A      (10)sitecheck2(5)opera(3)com(0)\r\n" +
+		"UDP response info at 00000000045FDBF0\r\n" +
+		"  Socket = 508\r\n" +
+		"  Remote addr 10.250.128.151, port 53\r\n" +
+		"  Message:\r\n" +
+		"    XID       0xb94d\r\n" +
+		"    Flags     0x8180\r\n" +
+		"  ANSWER SECTION:\r\n" +
+		"    Name      \"[C00C](10)sitecheck2(5)opera(3)com(0)\"\r\n" +
+		"      TYPE   A  (1)\r\n" +
+		"      DATA   185.26.182.93\r\n" +
+		"\r\n" +
+		"5/21/2015 1:51:19 PM 0D48 PACKET  00000000045FDBF0 UDP Rcv 192.168.1.20    1a2b   Q [0001   D   NOERROR] AAAA   (4)evil(7)example(0)\r\n" +
+		"UDP question info at 00000000045FDBF0\r\n" +
+		"  Message:\r\n" +
+		"    XID       0x1a2b\r\n"
+	p := filepath.Join(t.TempDir(), "dc01_dns.log")
+	os.WriteFile(p, []byte(log), 0o600)
+	src, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	cols := src.Columns()
+	fields := make([][]byte, len(cols))
+	var queries []string
+	for {
+		clear(fields)
+		_, err := src.Next(fields)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("detail line reported: %v", err)
+		}
+		for i, c := range cols {
+			if c.Name == "DnsQuery" {
+				queries = append(queries, string(fields[i]))
+			}
+		}
+	}
+	if strings.Join(queries, ",") != "sitecheck2.opera.com,evil.example" {
+		t.Errorf("queries %q", queries)
+	}
+}
