@@ -134,35 +134,33 @@ func streamQuery(ctx context.Context, env Env, q *syntax.Query, opts exec.Option
 	if err != nil {
 		return withCode(ExitBadInput, err)
 	}
-	sink := &agSink{s: st}
+	sink := &streamSink{s: st}
 	res, err := exec.RunTo(ctx, q, opts, sink)
 	if err == nil {
 		err = sink.keep(st.Close())
 	}
+	printWarnings(env, res)
 	if sink.err != nil {
-		printWarnings(env, res)
 		return withCode(ExitBackend, sink.err)
 	}
 	if err != nil {
-		printWarnings(env, res)
 		return reportRunError(ctx, env, file, src, err)
 	}
-	printWarnings(env, res)
 	return nil
 }
 
-// agSink hands the engine's result batches to an output.Stream and
+// streamSink hands the engine's result batches to an output.Stream and
 // remembers the first write error. For CSV and JSON lines batches are
 // formatted by the goroutines that produce them, and only written in turn.
-type agSink struct {
+type streamSink struct {
 	s   *output.Stream
 	mu  sync.Mutex
 	err error
 }
 
-var agBufs = sync.Pool{New: func() any { return new([]byte) }}
+var streamBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-func (a *agSink) keep(err error) error {
+func (a *streamSink) keep(err error) error {
 	if err != nil {
 		a.mu.Lock()
 		if a.err == nil {
@@ -173,18 +171,18 @@ func (a *agSink) keep(err error) error {
 	return err
 }
 
-func (a *agSink) ConcurrentBatches() bool { return a.s.Concurrent() }
+func (a *streamSink) ConcurrentBatches() bool { return a.s.Concurrent() }
 
-func (a *agSink) BeginTable(t exec.TableInfo) error {
+func (a *streamSink) BeginTable(t exec.TableInfo) error {
 	return a.keep(a.s.BeginTable(t.Name, t.Schema, t.Index, t.Count))
 }
 
-func (a *agSink) Batch(b *types.Batch) error {
+func (a *streamSink) Batch(b *types.Batch) error {
 	if !a.s.Concurrent() {
 		return a.keep(a.s.Batch(b))
 	}
-	bp := agBufs.Get().(*[]byte)
-	defer agBufs.Put(bp)
+	bp := streamBufs.Get().(*[]byte)
+	defer streamBufs.Put(bp)
 	buf, err := a.s.FormatBatch((*bp)[:0], b)
 	*bp = buf
 	if err != nil {
@@ -199,7 +197,7 @@ func (a *agSink) Batch(b *types.Batch) error {
 	return err
 }
 
-func (a *agSink) EndTable() error { return a.keep(a.s.EndTable()) }
+func (a *streamSink) EndTable() error { return a.keep(a.s.EndTable()) }
 
 // maxPrintedWarnings bounds the malformed-row lines printed to stderr; the
 // count always covers all of them.

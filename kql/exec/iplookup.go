@@ -40,15 +40,12 @@ func (p *planner) ipv4Lookup(call *syntax.CallExpr, in node, sc *scope) (node, e
 	inS, ls := in.schema(), lookup.schema()
 	out := joinSchema(inS, ls)
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
-		lb, err := collect(rt, lookup)
+		h := &limHold{rt: rt, label: "ipv4_lookup"} // the lookup table, while held
+		defer h.free()
+		lb, err := collectCharged(rt, lookup, h)
 		if err != nil {
 			return err
 		}
-		n := batchBytes(lb)
-		if err := rt.reserve("ipv4_lookup", n); err != nil {
-			return err
-		}
-		defer rt.release(n)
 		idx := buildPrefixIndex(rng.eval(lb), evalAll(rk, lb), lb.Len)
 		j := &joinRun{out: out}
 		return in.run(rt, func(b *types.Batch) error {

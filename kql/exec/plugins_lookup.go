@@ -98,15 +98,12 @@ func (p *planner) ipv6Lookup(call *syntax.CallExpr, in node, sc *scope) (node, e
 	inS, ls := in.schema(), lookup.schema()
 	out := joinSchema(ls, inS)
 	return &funcNode{s: out, f: func(rt *runtime, emit emitFunc) error {
-		lb, err := collect(rt, lookup)
+		h := &limHold{rt: rt, label: "ipv6_lookup"} // the lookup table, while held
+		defer h.free()
+		lb, err := collectCharged(rt, lookup, h)
 		if err != nil {
 			return err
 		}
-		n := batchBytes(lb)
-		if err := rt.reserve("ipv6_lookup", n); err != nil {
-			return err
-		}
-		defer rt.release(n)
 		idx := plugBuildV6Index(rng.eval(lb), evalAll(rk, lb), lb.Len)
 		return in.run(rt, func(b *types.Batch) error {
 			ips := src.eval(b)

@@ -398,6 +398,11 @@ func (s *iocSet) has(x string) bool {
 	if s.sieve != nil && !s.sieve.mayHave(x) {
 		return false // not the text of an address of the set, and no other strings
 	}
+	return s.hasExact(x)
+}
+
+// hasExact is has after the sieve (for callers that probed it inline).
+func (s *iocSet) hasExact(x string) bool {
 	if ip, ok := parseIPv4(x); ok {
 		return s.ips.has(ip)
 	}

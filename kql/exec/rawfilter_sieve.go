@@ -80,13 +80,13 @@ func jxCompileSets(n *rawNode) func(fields [][]byte) bool {
 		i, set := n.position, n.set
 		return func(f [][]byte) bool {
 			x := bytesString(f[i])
-			return set.sieve.mayHave(x) && set.has(x)
+			return set.sieve.mayHave(x) && set.hasExact(x)
 		}
 	case n.or && leaf(n.kids[0]) && leaf(n.kids[1]):
 		i, a, j, b := n.kids[0].position, n.kids[0].set, n.kids[1].position, n.kids[1].set
 		return func(f [][]byte) bool {
 			x, y := bytesString(f[i]), bytesString(f[j])
-			return a.sieve.mayHave(x) && a.has(x) || b.sieve.mayHave(y) && b.has(y)
+			return a.sieve.mayHave(x) && a.hasExact(x) || b.sieve.mayHave(y) && b.hasExact(y)
 		}
 	}
 	return nil

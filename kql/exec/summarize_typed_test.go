@@ -66,25 +66,34 @@ func TestTypedGrouping(t *testing.T) {
 	}
 	for _, q := range queries {
 		t.Run(q, func(t *testing.T) {
-			res, err := runQ(t, cat, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tgDisabled = true
-			want, err := runQ(t, cat, q)
-			tgDisabled = false
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, exp := sortedRows(res.Tables[0].Batch), sortedRows(want.Tables[0].Batch)
-			if got != exp {
-				t.Errorf("typed grouping differs from the generic grouper:\ngot  %.400s\nwant %.400s", got, exp)
-			}
+			res := tgCheckAgainstGeneric(t, cat, q, "typed grouping")
 			if res.Tables[0].Batch.Len < 2 {
 				t.Errorf("only %d groups: the test data should make many", res.Tables[0].Batch.Len)
 			}
 		})
 	}
+}
+
+// tgCheckAgainstGeneric runs q with the typed grouper and with the
+// generic one, checks that both give the same rows (in any order) and
+// returns the typed grouper's result.
+func tgCheckAgainstGeneric(t *testing.T, cat types.Catalog, q, what string) *Result {
+	t.Helper()
+	res, err := runQ(t, cat, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgDisabled = true
+	want, err := runQ(t, cat, q)
+	tgDisabled = false
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, exp := sortedRows(res.Tables[0].Batch), sortedRows(want.Tables[0].Batch)
+	if got != exp {
+		t.Errorf("%s differs from the generic grouper:\ngot  %.400s\nwant %.400s", what, got, exp)
+	}
+	return res
 }
 
 func TestTypedGroupingGrows(t *testing.T) {
